@@ -1,0 +1,154 @@
+// Lands staged rows in the lake: collects rejects, drops duplicates (within the import, first row wins;
+// and against what the lake already holds), fills listen names from the catalogue, and writes Parquet
+// into a temporary folder that is then moved into place file by file.
+import { mkdir, readdir, rename, rm } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { tableSpec, TABLES, type TableName } from '../model/schema.js';
+import { all, lit, scalar } from '../util/db.js';
+import type { DataPaths } from '../lake/paths.js';
+import { tableSource } from '../lake/views.js';
+import { TABLE_IMPORT } from './tables.js';
+
+export interface StagedOutput {
+  readonly stage: string;
+  readonly table: TableName;
+  readonly origin: string;
+  readonly source: string;
+  readonly ord: number;
+  readonly locKind: 'line' | 'record';
+}
+
+export interface OriginTableCounts {
+  read: number;
+  accepted: number;
+  duplicatesInImport: number;
+  duplicatesInLake: number;
+  rejected: number;
+}
+
+export interface TableCommit {
+  readonly table: TableName;
+  readonly written: number;
+  /** origin -> counts */
+  readonly byOrigin: Map<string, OriginTableCounts>;
+}
+
+export interface CommitContext {
+  readonly conn: DuckDBConnection;
+  readonly paths: DataPaths;
+  readonly importId: string;
+  readonly ingestedAt: string;
+  /** Temp table collecting every reject of the import. */
+  readonly rejectsTable: string;
+}
+
+/** Tables in commit order: catalogues first, so listens can take names from them. */
+export const COMMIT_ORDER: readonly TableName[] = ['tracks', 'artists', 'listens', 'other_plays', 'play_counts', 'artist_tags'];
+
+function keyExpr(table: TableName, alias = ''): string {
+  const k = TABLE_IMPORT[table].key;
+  const a = alias ? `${alias}.` : '';
+  if (k.length === 1) return `${a}"${k[0]}"`;
+  return `concat_ws(chr(31), ${k.map((c) => `coalesce(CAST(${a}"${c}" AS VARCHAR), '')`).join(', ')})`;
+}
+
+const num = (v: unknown): number => Number(v ?? 0);
+
+export async function commitTable(ctx: CommitContext, table: TableName, staged: readonly StagedOutput[]): Promise<TableCommit> {
+  const { conn, paths } = ctx;
+  const byOrigin = new Map<string, OriginTableCounts>();
+  if (staged.length === 0) return { table, written: 0, byOrigin };
+  const view = `all_${table}_${ctx.importId}`;
+  await conn.run(
+    `CREATE OR REPLACE TEMP VIEW ${view} AS ` +
+      staged
+        .map((s) => `SELECT ${s.ord} AS _ord, ${lit(s.origin)} AS origin, ${lit(s.source)} AS source, ${lit(s.locKind)} AS _lockind, * FROM ${s.stage}`)
+        .join(' UNION ALL BY NAME '),
+  );
+  const have = new Set((await all(conn, `DESCRIBE ${view}`)).map((r) => String(r['column_name'])));
+
+  await conn.run(
+    `INSERT INTO ${ctx.rejectsTable} SELECT ${lit(ctx.importId)}, origin, ${lit(table)}, _lockind, _line, _field, _reason, _got, _raw FROM ${view} WHERE _reason IS NOT NULL`,
+  );
+  for (const r of await all(conn, `SELECT origin, count(*) AS n, count(*) FILTER (WHERE _reason IS NOT NULL) AS bad FROM ${view} GROUP BY origin`)) {
+    byOrigin.set(String(r['origin']), { read: num(r['n']), rejected: num(r['bad']), accepted: 0, duplicatesInImport: 0, duplicatesInLake: 0 });
+  }
+
+  const key = keyExpr(table);
+  const lakeSrc = tableSource(paths, tableSpec(table));
+  const existing = `existing_${table}_${ctx.importId}`;
+  const dropped = `dropped_${table}_${ctx.importId}`;
+  const anti: string[] = [];
+  if (lakeSrc) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc}`);
+    for (const r of await all(conn, `SELECT origin, count(*) AS n FROM ${view} a WHERE _reason IS NULL AND ${keyExpr(table, 'a')} IN (SELECT k FROM ${existing}) GROUP BY origin`)) {
+      byOrigin.get(String(r['origin']))!.duplicatesInLake = num(r['n']);
+    }
+    anti.push(`${keyExpr(table, 'a')} NOT IN (SELECT k FROM ${existing})`);
+  }
+  const dupKeys = num(
+    await scalar(conn, `SELECT count(*) FROM (SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)`),
+  );
+  if (dupKeys > 0) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${dropped} AS
+      SELECT _ord, _line, origin, k FROM (
+        SELECT _ord, _line, origin, ${key} AS k, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
+        FROM ${view} WHERE _reason IS NULL AND ${key} IN (
+          SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)
+      ) WHERE rn > 1`);
+    const notInLake = lakeSrc ? `WHERE k NOT IN (SELECT k FROM ${existing})` : '';
+    for (const r of await all(conn, `SELECT origin, count(*) AS n FROM ${dropped} ${notInLake} GROUP BY origin`)) {
+      byOrigin.get(String(r['origin']))!.duplicatesInImport = num(r['n']);
+    }
+    anti.push(`(a._ord, a._line) NOT IN (SELECT (_ord, _line) FROM ${dropped})`);
+  }
+
+  const spec = tableSpec(table);
+  const tracksSrc = table === 'listens' ? tableSource(paths, tableSpec('tracks')) : null;
+  const enrich: Record<string, string> = tracksSrc ? { track_name: 'title', artist_name: 'artist_name', album_name: 'album_name' } : {};
+  const cols = spec.columns.map((c) => {
+    if (c.name === 'ingested_at') return `TIMESTAMPTZ ${lit(ctx.ingestedAt)} AS ingested_at`;
+    const own = have.has(c.name) ? `a."${c.name}"` : `NULL::${c.type}`;
+    const fromCatalogue = enrich[c.name];
+    return fromCatalogue ? `coalesce(${own}, t."${fromCatalogue}") AS "${c.name}"` : `${own} AS "${c.name}"`;
+  });
+  if (table === 'listens') cols.push(`CAST(a.listened_at AT TIME ZONE 'UTC' AS DATE) AS dt`);
+  const join_ = tracksSrc
+    ? `LEFT JOIN (SELECT track_key, any_value(title) AS title, any_value(artist_name) AS artist_name, any_value(album_name) AS album_name FROM ${tracksSrc} GROUP BY track_key) t ON t.track_key = a.track_key`
+    : '';
+  const where = ['a._reason IS NULL', ...anti].join(' AND ');
+  const tmpRoot = join(paths.tmp, ctx.importId, table);
+  await rm(tmpRoot, { recursive: true, force: true });
+  await mkdir(tmpRoot, { recursive: true });
+  const target =
+    table === 'listens'
+      ? `${lit(tmpRoot)} (FORMAT parquet, PARTITION_BY (dt), FILENAME_PATTERN ${lit(`part-${ctx.importId}-{i}`)}, OVERWRITE_OR_IGNORE)`
+      : `${lit(join(tmpRoot, `part-${ctx.importId}.parquet`))} (FORMAT parquet)`;
+  const written = num(await scalar(conn, `COPY (SELECT ${cols.join(', ')} FROM ${view} a ${join_} WHERE ${where}) TO ${target}`));
+
+  for (const c of byOrigin.values()) c.accepted = c.read - c.rejected - c.duplicatesInImport - c.duplicatesInLake;
+  if (written > 0) await publish(tmpRoot, paths.table(table));
+  await rm(tmpRoot, { recursive: true, force: true });
+  return { table, written, byOrigin };
+}
+
+/** Moves every file under `from` to the same relative place under `to`. */
+async function publish(from: string, to: string): Promise<void> {
+  await mkdir(to, { recursive: true });
+  for (const e of await readdir(from, { withFileTypes: true })) {
+    const src = join(from, e.name);
+    const dst = join(to, e.name);
+    if (e.isDirectory()) await publish(src, dst);
+    else if (e.name.endsWith('.parquet')) await rename(src, dst);
+  }
+}
+
+/** Creates the temp table that collects rejects for one import. */
+export async function createRejectsTable(conn: DuckDBConnection, name: string): Promise<void> {
+  await conn.run(
+    `CREATE OR REPLACE TEMP TABLE ${name} (import_id VARCHAR, file VARCHAR, "table" VARCHAR, loc_kind VARCHAR, loc BIGINT, field VARCHAR, reason VARCHAR, got VARCHAR, raw VARCHAR)`,
+  );
+}
+
+export const ALL_TABLES: readonly TableName[] = TABLES.map((t) => t.name as TableName);

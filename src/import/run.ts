@@ -1,0 +1,170 @@
+// `earshot import`: finds each file's format, stages it with one SQL pass, then commits every table
+// (catalogues first), writes the rejects file and appends the summary to the import history.
+import { randomBytes } from 'node:crypto';
+import { appendFile, mkdir, rm, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { detectFormat, formatByName, FORMATS } from '../formats/registry.js';
+import { rawRelation } from '../formats/readers.js';
+import type { FormatOptions } from '../formats/types.js';
+import { acquireLock } from '../lake/lock.js';
+import { dataPaths } from '../lake/paths.js';
+import type { TableName } from '../model/schema.js';
+import { all, lit, openDb, scalar } from '../util/db.js';
+import { errorMessage, UsageError } from '../util/errors.js';
+import { COMMIT_ORDER, commitTable, createRejectsTable, type StagedOutput } from './commit.js';
+import { expandInputs, readHead } from './inputs.js';
+import { stageSql } from './stage.js';
+import { fixCsvLines } from './csv-lines.js';
+import { buildSummary, type FileOutcome, type ImportSummary } from './summary.js';
+
+export interface ImportOptions extends FormatOptions {
+  readonly inputs: readonly string[];
+  readonly dataDir: string;
+  readonly format?: string;
+  readonly onProgress?: (p: ImportProgress) => void;
+}
+
+export interface ImportProgress {
+  readonly phase: 'stage' | 'commit';
+  readonly label: string;
+  readonly step: number;
+  readonly steps: number;
+  /** Progress of the running statement, 0-100, where DuckDB knows it. */
+  readonly percent: number;
+}
+
+function newImportId(): string {
+  const t = new Date().toISOString().replace(/[-:T.Z]/g, '').slice(0, 14);
+  return `i${t}_${randomBytes(3).toString('hex')}`;
+}
+
+/** Runs a statement while reporting DuckDB's own progress of it. */
+async function withProgress<T>(conn: DuckDBConnection, work: Promise<T>, report: (pct: number) => void): Promise<T> {
+  const timer = setInterval(() => {
+    const p = conn.progress;
+    if (p.percentage >= 0) report(Math.min(100, p.percentage));
+  }, 150);
+  try {
+    return await work;
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
+  const forced = opts.format ? formatByName(opts.format) : undefined;
+  if (opts.format && !forced) {
+    throw new UsageError(`unknown format "${opts.format}"`, { hint: `formats: ${FORMATS.map((f) => f.name).join(', ')}` });
+  }
+  const started = performance.now();
+  const paths = dataPaths(opts.dataDir);
+  const importId = newImportId();
+  const tmpDir = join(paths.tmp, importId);
+  await mkdir(tmpDir, { recursive: true });
+  await mkdir(paths.lake, { recursive: true });
+  const release = await acquireLock(paths.lock);
+  const db = await openDb();
+  try {
+    const { conn } = db;
+    await conn.run(`SET temp_directory=${lit(join(tmpDir, 'duckdb'))}`);
+    await conn.run(`SET enable_progress_bar=true; SET enable_progress_bar_print=false`);
+    const rejectsTable = `rejects_${importId}`;
+    await createRejectsTable(conn, rejectsTable);
+    const { files, problems } = await expandInputs(opts.inputs, tmpDir, paths.root);
+    const outcomes: FileOutcome[] = problems.map((p) => ({ origin: p.origin, format: null, error: p.message, extraRejects: 0 }));
+    const staged: StagedOutput[] = [];
+    const report = (phase: ImportProgress['phase'], label: string, step: number, steps: number) => (percent: number) =>
+      opts.onProgress?.({ phase, label, step, steps, percent });
+
+    for (const [i, file] of files.entries()) {
+      const outcome: FileOutcome = { origin: file.origin, format: null, extraRejects: 0 };
+      outcomes.push(outcome);
+      try {
+        if ((await stat(file.path)).size === 0) {
+          outcome.skipped = 'empty file: nothing to import';
+          continue;
+        }
+        const sample = { path: file.path, name: file.path.split('/').pop() ?? file.path, head: await readHead(file.path) };
+        const format = forced ?? detectFormat(sample);
+        if (!format) {
+          outcome.skipped = file.fromFolder
+            ? 'not a format earshot recognises'
+            : `not a format earshot recognises; force one with --format NAME (formats: ${FORMATS.map((f) => f.name).join(', ')})`;
+          if (!file.fromFolder) outcome.error = outcome.skipped;
+          continue;
+        }
+        outcome.format = format.name;
+        const id = `${importId}_${i}`;
+        const raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id, tmpDir });
+        for (const p of raw.preRejects) {
+          await conn.run(
+            `INSERT INTO ${rejectsTable} VALUES (${lit(importId)}, ${lit(file.origin)}, NULL, ${lit(raw.locKind)}, ${p.index}, '(record)', ${lit(p.reason)}, NULL, NULL)`,
+          );
+          outcome.extraRejects++;
+        }
+        const outputs = format.outputs(sample, opts);
+        let source = raw;
+        if (outputs.length > 1) {
+          await withProgress(conn, conn.run(`CREATE OR REPLACE TEMP TABLE raw_${id} AS ${raw.sql}`), report('stage', file.origin, i + 1, files.length));
+          source = { ...raw, sql: `SELECT * FROM raw_${id}` };
+        }
+        for (const [k, out] of outputs.entries()) {
+          const stage = `stage_${id}_${k}`;
+          await withProgress(conn, conn.run(stageSql(stage, source, out)), report('stage', file.origin, i + 1, files.length));
+          staged.push({ stage, table: out.table, origin: file.origin, source: format.name, ord: i, locKind: raw.locKind });
+        }
+        if (raw.csvRejects) {
+          outcome.extraRejects += await fixCsvLines(conn, raw.csvRejects.table, staged.filter((s) => s.ord === i).map((s) => s.stage));
+          await conn.run(
+            `INSERT INTO ${rejectsTable} SELECT ${lit(importId)}, ${lit(file.origin)}, NULL, 'line', line, coalesce(column_name, '(line)'),
+              'expected a well-formed CSV line: ' || error_message, NULL, left(trim(csv_line, chr(10) || chr(13)), 2000) FROM ${raw.csvRejects.table}`,
+          );
+        }
+        opts.onProgress?.({ phase: 'stage', label: file.origin, step: i + 1, steps: files.length, percent: 100 });
+      } catch (err) {
+        outcome.error = `could not be read: ${errorMessage(err)}`;
+      }
+    }
+
+    const tables: { table: TableName; written: number }[] = [];
+    const byFileTable = new Map<string, Map<TableName, { read: number; accepted: number; duplicatesInImport: number; duplicatesInLake: number; rejected: number }>>();
+    const order = COMMIT_ORDER.filter((t) => staged.some((s) => s.table === t));
+    for (const [k, t] of order.entries()) {
+      const mine = staged.filter((s) => s.table === t);
+      const res = await withProgress(conn, commitTable({ conn, paths, importId, ingestedAt: new Date().toISOString(), rejectsTable }, t, mine), report('commit', t, k + 1, order.length));
+      tables.push({ table: t, written: res.written });
+      for (const [origin, c] of res.byOrigin) {
+        if (!byFileTable.has(origin)) byFileTable.set(origin, new Map());
+        byFileTable.get(origin)!.set(t, c);
+      }
+    }
+
+    const reasons = await all(conn, `SELECT file, field, reason, count(*) AS n FROM ${rejectsTable} GROUP BY ALL ORDER BY n DESC, file, field`);
+    const rejectCount = Number(await scalar(conn, `SELECT count(*) FROM ${rejectsTable}`));
+    let rejectsFile: string | null = null;
+    if (rejectCount > 0) {
+      await mkdir(paths.rejects, { recursive: true });
+      rejectsFile = join(paths.rejects, `${importId}.ndjson`);
+      await conn.run(
+        `COPY (SELECT import_id, file, "table", loc_kind, loc, field, reason, got, raw FROM ${rejectsTable} ORDER BY file, loc) TO ${lit(rejectsFile)} (FORMAT json)`,
+      );
+    }
+    const summary = buildSummary({
+      importId,
+      outcomes,
+      byFileTable,
+      tables,
+      reasons: reasons.map((r) => ({ file: String(r['file']), field: String(r['field']), reason: String(r['reason']), count: Number(r['n']) })),
+      rejectsFile,
+      seconds: (performance.now() - started) / 1000,
+      dataDir: paths.root,
+    });
+    await appendFile(paths.imports, JSON.stringify({ ...summary, at: new Date().toISOString() }) + '\n');
+    return summary;
+  } finally {
+    db.close();
+    await release();
+    await rm(tmpDir, { recursive: true, force: true });
+  }
+}

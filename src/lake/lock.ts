@@ -1,0 +1,37 @@
+// One writer at a time per data directory: imports take this lock so two never dedupe against each
+// other half-written. A lock left by a process that died is taken over.
+import { open, readFile, rm } from 'node:fs/promises';
+import { EarshotError } from '../util/errors.js';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function acquireLock(path: string): Promise<() => Promise<void>> {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fh = await open(path, 'wx');
+      await fh.writeFile(String(process.pid));
+      await fh.close();
+      return async () => {
+        await rm(path, { force: true });
+      };
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+        throw new EarshotError(`another earshot process (pid ${pid}) is writing to this data directory`, {
+          retriable: true,
+          hint: `wait for it to finish, or remove ${path} if that process is gone`,
+        });
+      }
+      await rm(path, { force: true });
+    }
+  }
+  throw new EarshotError(`could not take the lock ${path}`, { retriable: true });
+}

@@ -1,0 +1,58 @@
+// Identity of tracks and listens, in SQL (for the vectorised import path) and in TypeScript (for the
+// server and engine later). Both spell the same function; test/keys.test.ts holds them equal.
+import { createHash } from 'node:crypto';
+
+/** Ids a record may carry, best first. */
+export interface TrackIds {
+  spotify_track_uri?: string | null;
+  isrc?: string | null;
+  recording_mbid?: string | null;
+  song_id?: string | null;
+  artist_name?: string | null;
+  track_name?: string | null;
+}
+
+const SEP = '\u001f';
+
+function blank(s: string | null | undefined): s is null | undefined {
+  return s === null || s === undefined || s.trim() === '';
+}
+
+/** Lower-case, trimmed, inner whitespace collapsed: how names compare. */
+export function normName(s: string): string {
+  return s.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
+}
+
+/** The track identity used by listens and tracks: spotify URI, ISRC, MBID, song id, else artist — title. */
+export function trackKey(ids: TrackIds): string | null {
+  if (!blank(ids.spotify_track_uri)) return ids.spotify_track_uri.trim();
+  if (!blank(ids.isrc)) return `isrc:${ids.isrc.trim().toUpperCase()}`;
+  if (!blank(ids.recording_mbid)) return `mbid:${ids.recording_mbid.trim().toLowerCase()}`;
+  if (!blank(ids.song_id)) return `song:${ids.song_id.trim()}`;
+  if (!blank(ids.track_name)) return `name:${normName(ids.artist_name ?? '')} — ${normName(ids.track_name)}`;
+  return null;
+}
+
+/** Stable 16-hex-digit id of a listen: md5 of user, start time in ms and track key. */
+export function listenId(userId: string, listenedAtMs: number, key: string): string {
+  return createHash('md5').update(`${userId}${SEP}${listenedAtMs}${SEP}${key}`).digest('hex').slice(0, 16);
+}
+
+const nz = (col: string): string => `nullif(trim(${col}), '')`;
+const normSql = (col: string): string => `lower(regexp_replace(trim(nfc_normalize(${col})), '\\s+', ' ', 'g'))`;
+
+/** SQL for trackKey; `c(name)` spells the column holding each id. */
+export function trackKeySql(c: (name: string) => string = (n) => n): string {
+  return `coalesce(
+  ${nz(c('spotify_track_uri'))},
+  'isrc:' || upper(${nz(c('isrc'))}),
+  'mbid:' || lower(${nz(c('recording_mbid'))}),
+  'song:' || ${nz(c('song_id'))},
+  CASE WHEN ${nz(c('track_name'))} IS NOT NULL THEN 'name:' || ${normSql(`coalesce(${c('artist_name')}, '')`)} || ' — ' || ${normSql(c('track_name'))} END
+)`;
+}
+
+/** SQL for listenId given SQL expressions for user, time and key. */
+export function listenIdSql(user: string, at: string, key: string): string {
+  return `substr(md5(${user} || chr(31) || epoch_ms(${at})::VARCHAR || chr(31) || ${key}), 1, 16)`;
+}
