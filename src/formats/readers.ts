@@ -9,8 +9,13 @@ import type { Check, JsonField, JsonType, ReaderSpec } from './types.js';
 import { q } from './sql.js';
 
 export interface RawRelation {
-  /** A SELECT with `_line` and the raw columns. */
+  /**
+   * A SELECT of the raw columns. With `lineOffset` set it has no `_line` column: rows come in file order
+   * and the line of the row at 0-based position p is p + lineOffset (so DuckDB can read in parallel);
+   * otherwise it has `_line`.
+   */
   readonly sql: string;
+  readonly lineOffset?: number;
   readonly checks: readonly Check[];
   /** SQL for the record's text in a reject. */
   readonly rawText: string;
@@ -20,7 +25,6 @@ export interface RawRelation {
   readonly csvRejects?: { table: string; scan: string };
   /** Problems found before DuckDB saw the file (JSON records that do not parse). */
   readonly preRejects: { index: number; reason: string; raw?: string }[];
-  /** Number of lines or records that do not become rows (blank lines); informational. */
 }
 
 const DUCK_TYPES: Record<JsonType, string[]> = {
@@ -118,7 +122,8 @@ function csvRelation(spec: Extract<ReaderSpec, { kind: 'csv' }>, ctx: ReaderCont
   const offset = skip + (spec.header ? 1 : 0);
   const rawText = `concat_ws(${lit(delim)}, ${names.map((n, i) => `coalesce(${q(n || `column${i}`)}, '')`).join(', ')})`;
   return {
-    sql: `SELECT row_number() OVER () + ${offset} AS _line, * FROM read_csv(${lit(ctx.path)}, ${opts.join(', ')})`,
+    sql: `SELECT * FROM read_csv(${lit(ctx.path)}, ${opts.join(', ')})`,
+    lineOffset: offset + 1,
     checks: [],
     rawText,
     locKind: 'line',

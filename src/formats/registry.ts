@@ -1,9 +1,18 @@
 // Every input format earshot knows, and detection: each format scores a file's first bytes and the
 // best score wins. `--format NAME` skips detection.
 import { seedListens, seedSongs } from './seed.js';
+// [anchor:spotify-imports]
+// [anchor:listenbrainz-imports]
+// [anchor:events-imports]
 import type { Format, Sample } from './types.js';
 
-export const FORMATS: readonly Format[] = [seedListens, seedSongs];
+export const FORMATS: readonly Format[] = [
+  seedListens,
+  seedSongs,
+  // [anchor:spotify-formats]
+  // [anchor:listenbrainz-formats]
+  // [anchor:events-formats]
+];
 
 export function formatByName(name: string): Format | undefined {
   return FORMATS.find((f) => f.name === name);

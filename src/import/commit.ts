@@ -17,6 +17,8 @@ export interface StagedOutput {
   readonly source: string;
   readonly ord: number;
   readonly locKind: 'line' | 'record';
+  /** How the stage spells its rows' line: its own `_line` column, or `rowid + offset`. */
+  readonly lineOffset?: number;
 }
 
 export interface OriginTableCounts {
@@ -44,7 +46,7 @@ export interface CommitContext {
 }
 
 /** Tables in commit order: catalogues first, so listens can take names from them. */
-export const COMMIT_ORDER: readonly TableName[] = ['tracks', 'artists', 'listens', 'other_plays', 'play_counts', 'artist_tags'];
+export const COMMIT_ORDER: readonly TableName[] = ['tracks', 'artists', 'tags', 'listens', 'other_plays', 'play_counts', 'artist_tags'];
 
 function keyExpr(table: TableName, alias = ''): string {
   const k = TABLE_IMPORT[table].key;
@@ -63,7 +65,11 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW ${view} AS ` +
       staged
-        .map((s) => `SELECT ${s.ord} AS _ord, ${lit(s.origin)} AS origin, ${lit(s.source)} AS source, ${lit(s.locKind)} AS _lockind, * FROM ${s.stage}`)
+        .map(
+          (s) =>
+            `SELECT ${s.ord} AS _ord, ${lit(s.origin)} AS origin, ${lit(s.source)} AS source, ${lit(s.locKind)} AS _lockind, ` +
+            (s.lineOffset === undefined ? `* FROM ${s.stage}` : `rowid + ${s.lineOffset} AS _line, * FROM ${s.stage}`),
+        )
         .join(' UNION ALL BY NAME '),
   );
   const have = new Set((await all(conn, `DESCRIBE ${view}`)).map((r) => String(r['column_name'])));

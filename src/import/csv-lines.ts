@@ -2,7 +2,7 @@
 // the row numbers of the rows after them run behind. This shifts the lines of rejected rows back to the
 // file's own numbering; accepted rows keep theirs, which only order duplicates.
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { all } from '../util/db.js';
+import { all, lit } from '../util/db.js';
 
 /** Real line of a row numbered `provisional` when the lines `skipped` (ascending) were dropped. */
 export function realLine(provisional: number, skipped: readonly number[]): number {
@@ -14,15 +14,23 @@ export function realLine(provisional: number, skipped: readonly number[]): numbe
   return line;
 }
 
-/** Fixes reject lines in the given stage tables; returns how many lines DuckDB rejected. */
-export async function fixCsvLines(conn: DuckDBConnection, rejectsTable: string, stages: readonly string[]): Promise<number> {
-  const skipped = (await all(conn, `SELECT DISTINCT line FROM ${rejectsTable} ORDER BY line`)).map((r) => Number(r['line']));
+/**
+ * Moves the lines of the file's row rejects (already in `rejectsTable`, numbered by row) to real file
+ * lines, then adds DuckDB's own CSV rejects. Returns how many lines DuckDB rejected.
+ */
+export async function fixCsvLines(conn: DuckDBConnection, csvRejects: string, rejectsTable: string, importId: string, origin: string): Promise<number> {
+  const skipped = (await all(conn, `SELECT DISTINCT line FROM ${csvRejects} ORDER BY line`)).map((r) => Number(r['line']));
   if (skipped.length === 0) return 0;
-  for (const stage of stages) {
-    const bad = (await all(conn, `SELECT DISTINCT _line FROM ${stage} WHERE _reason IS NOT NULL`)).map((r) => Number(r['_line']));
-    if (bad.length === 0) continue;
+  const bad = (await all(conn, `SELECT DISTINCT loc FROM ${rejectsTable} WHERE file = ${lit(origin)} AND loc IS NOT NULL`)).map((r) => Number(r['loc']));
+  if (bad.length > 0) {
     const pairs = bad.map((p) => `(${p}, ${realLine(p, skipped)})`).join(', ');
-    await conn.run(`UPDATE ${stage} SET _line = m.real FROM (VALUES ${pairs}) AS m(prov, real) WHERE ${stage}._line = m.prov AND ${stage}._reason IS NOT NULL`);
+    await conn.run(
+      `UPDATE ${rejectsTable} SET loc = m.real FROM (VALUES ${pairs}) AS m(prov, real) WHERE ${rejectsTable}.file = ${lit(origin)} AND ${rejectsTable}.loc = m.prov`,
+    );
   }
-  return Number((await all(conn, `SELECT count(*) AS n FROM ${rejectsTable}`))[0]?.['n'] ?? 0);
+  await conn.run(
+    `INSERT INTO ${rejectsTable} SELECT ${lit(importId)}, ${lit(origin)}, NULL, 'line', line, coalesce(column_name, '(line)'),
+      'expected a well-formed CSV line: ' || error_message, NULL, left(trim(csv_line, chr(10) || chr(13)), 2000) FROM ${csvRejects}`,
+  );
+  return Number((await all(conn, `SELECT count(*) AS n FROM ${csvRejects}`))[0]?.['n'] ?? 0);
 }

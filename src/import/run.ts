@@ -74,6 +74,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const { files, problems } = await expandInputs(opts.inputs, tmpDir, paths.root);
     const outcomes: FileOutcome[] = problems.map((p) => ({ origin: p.origin, format: null, error: p.message, extraRejects: 0 }));
     const staged: StagedOutput[] = [];
+    const csvFixes: { table: string; outcome: FileOutcome }[] = [];
     const report = (phase: ImportProgress['phase'], label: string, step: number, steps: number) => (percent: number) =>
       opts.onProgress?.({ phase, label, step, steps, percent });
 
@@ -105,22 +106,17 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         }
         const outputs = format.outputs(sample, opts);
         let source = raw;
-        if (outputs.length > 1) {
+        if (outputs.length > 1 || outputs.some((o) => o.where)) {
+          // Several outputs read the same rows: read the file once, keeping each row's line.
           await withProgress(conn, conn.run(`CREATE OR REPLACE TEMP TABLE raw_${id} AS ${raw.sql}`), report('stage', file.origin, i + 1, files.length));
-          source = { ...raw, sql: `SELECT * FROM raw_${id}` };
+          source = { ...raw, lineOffset: undefined, sql: raw.lineOffset === undefined ? `SELECT * FROM raw_${id}` : `SELECT rowid + ${raw.lineOffset} AS _line, * FROM raw_${id}` };
         }
         for (const [k, out] of outputs.entries()) {
           const stage = `stage_${id}_${k}`;
           await withProgress(conn, conn.run(stageSql(stage, source, out)), report('stage', file.origin, i + 1, files.length));
-          staged.push({ stage, table: out.table, origin: file.origin, source: format.name, ord: i, locKind: raw.locKind });
+          staged.push({ stage, table: out.table, origin: file.origin, source: format.name, ord: i, locKind: raw.locKind, ...(source.lineOffset === undefined ? {} : { lineOffset: source.lineOffset }) });
         }
-        if (raw.csvRejects) {
-          outcome.extraRejects += await fixCsvLines(conn, raw.csvRejects.table, staged.filter((s) => s.ord === i).map((s) => s.stage));
-          await conn.run(
-            `INSERT INTO ${rejectsTable} SELECT ${lit(importId)}, ${lit(file.origin)}, NULL, 'line', line, coalesce(column_name, '(line)'),
-              'expected a well-formed CSV line: ' || error_message, NULL, left(trim(csv_line, chr(10) || chr(13)), 2000) FROM ${raw.csvRejects.table}`,
-          );
-        }
+        if (raw.csvRejects) csvFixes.push({ table: raw.csvRejects.table, outcome });
         opts.onProgress?.({ phase: 'stage', label: file.origin, step: i + 1, steps: files.length, percent: 100 });
       } catch (err) {
         outcome.error = `could not be read: ${errorMessage(err)}`;
@@ -139,6 +135,8 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         byFileTable.get(origin)!.set(t, c);
       }
     }
+
+    for (const fix of csvFixes) fix.outcome.extraRejects += await fixCsvLines(conn, fix.table, rejectsTable, importId, fix.outcome.origin);
 
     const reasons = await all(conn, `SELECT file, field, reason, count(*) AS n FROM ${rejectsTable} GROUP BY ALL ORDER BY n DESC, file, field`);
     const rejectCount = Number(await scalar(conn, `SELECT count(*) FROM ${rejectsTable}`));

@@ -10,7 +10,18 @@ const P = '__c_';
 
 const sqlText = (s: string): string => `'${s.replaceAll("'", "''")}'`;
 
-/** SQL creating temp table `name` with the staged rows of one output. */
+/** Replaces each mapped expression that occurs verbatim in `sql` by its column. */
+function reuseMapped(sql: string, map: Readonly<Record<string, string>>): string {
+  let out = sql;
+  const entries = Object.entries(map).sort((a, b) => b[1].length - a[1].length);
+  for (const [col, expr] of entries) if (expr.length > 12) out = out.replaceAll(`(${expr})`, `${P}${col}`).replaceAll(expr, `${P}${col}`);
+  return out;
+}
+
+/**
+ * SQL creating temp table `name` with the staged rows of one output. Without a `_line` column in the raw
+ * relation the rows keep file order, and the line is the stage row's rowid plus `raw.lineOffset`.
+ */
 export function stageSql(name: string, raw: RawRelation, out: OutputSpec): string {
   const table: TableName = out.table;
   const spec = tableSpec(table);
@@ -18,7 +29,7 @@ export function stageSql(name: string, raw: RawRelation, out: OutputSpec): strin
   const defined = new Set<string>([...Object.keys(out.map), ...Object.keys(rules.derived)]);
   const c = (n: string): string => (defined.has(n) ? `${P}${n}` : 'NULL');
 
-  const select: string[] = ['_line'];
+  const select: string[] = raw.lineOffset === undefined ? ['_line'] : [];
   for (const [col, expr] of Object.entries(out.map)) select.push(`(${expr}) AS ${P}${col}`);
   for (const [col, fn] of Object.entries(rules.derived)) if (!(col in out.map)) select.push(`(${fn(c)}) AS ${P}${col}`);
 
@@ -27,25 +38,27 @@ export function stageSql(name: string, raw: RawRelation, out: OutputSpec): strin
     ...rules.rules.map((r) => ({ field: r.field, bad: r.sql(c), expected: r.expected })),
   ];
   if (checks.length > 0) {
-    select.push(`CASE ${checks.map((k) => `WHEN ${k.bad} THEN ${sqlText(k.field)}`).join(' ')} END AS __field`);
-    select.push(`CASE ${checks.map((k) => `WHEN ${k.bad} THEN ${sqlText('expected ' + k.expected)}`).join(' ')} END AS __reason`);
-    const gots = checks.filter((k) => k.got);
-    select.push(
-      gots.length > 0
-        ? `CASE WHEN __field IS NOT NULL THEN CASE ${gots.map((k) => `WHEN ${k.bad} THEN left(CAST(${k.got} AS VARCHAR), 200)`).join(' ')} END END AS __got`
-        : `NULL::VARCHAR AS __got`,
-    );
+    // One CASE finds the first failing check; field, reason and the offending value are looked up from it,
+    // so a valid row pays for each check once. A check that repeats a mapped expression reuses its column.
+    const bads = checks.map((k) => reuseMapped(k.bad, out.map));
+    select.push(`CASE ${bads.map((b, i) => `WHEN ${b} THEN ${i + 1}`).join(' ')} END AS __k`);
+    select.push(`[${checks.map((k) => sqlText(k.field)).join(', ')}][__k] AS __field`);
+    select.push(`[${checks.map((k) => sqlText('expected ' + k.expected)).join(', ')}][__k] AS __reason`);
+    const gots = checks.map((k, i) => (k.got ? `WHEN ${i + 1} THEN left(CAST(${k.got} AS VARCHAR), 200)` : '')).filter(Boolean);
+    select.push(gots.length > 0 ? `CASE WHEN __k IS NOT NULL THEN CASE __k ${gots.join(' ')} END END AS __got` : `NULL::VARCHAR AS __got`);
   } else {
     select.push(`NULL::VARCHAR AS __field`, `NULL::VARCHAR AS __reason`, `NULL::VARCHAR AS __got`);
   }
   select.push(`CASE WHEN __field IS NOT NULL THEN ${raw.rawText} END AS __raw`);
+  const line = raw.lineOffset === undefined ? '_line, ' : '';
 
   const cols = spec.columns
     .filter((col) => defined.has(col.name))
     .map((col) => `TRY_CAST(${P}${col.name} AS ${col.type}) AS "${col.name}"`);
+  if (out.where && raw.lineOffset !== undefined) throw new Error('an output with `where` needs a raw relation with _line');
   const where = out.where ? `WHERE ${out.where}` : '';
   return `CREATE OR REPLACE TEMP TABLE ${name} AS
-SELECT _line, ${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw FROM (
+SELECT ${line}${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw FROM (
   WITH raw AS (${raw.sql})
   SELECT ${select.join(',\n    ')}
   FROM raw ${where}

@@ -80,4 +80,9 @@ export const TABLE_IMPORT: Readonly<Record<TableName, TableImport>> = {
     rules: [present('user_id', 'a user id'), present('artist_key', 'an artist id'), present('tag_id', 'a tag id')],
     key: ['user_id', 'artist_key', 'tag_id', 'tagged_on'],
   },
+  tags: {
+    derived: {},
+    rules: [present('tag_id', 'a tag id')],
+    key: ['tag_id'],
+  },
 };

@@ -1,0 +1,37 @@
+// Runs one measured task in its own process and prints {seconds, maxRssMb, result} as the last line,
+// so each figure's peak memory is that task's alone.
+import { runImport } from '../import/run.js';
+import { queryLake } from '../lake/query.js';
+import { openDb, lit } from '../util/db.js';
+
+async function task(kind: string, args: string[]): Promise<unknown> {
+  switch (kind) {
+    case 'import': {
+      const [data, ...inputs] = args;
+      const s = await runImport({ inputs, dataDir: data! });
+      return { read: s.totals.read, accepted: s.totals.accepted, rejected: s.totals.rejected, duplicates: s.totals.duplicates };
+    }
+    case 'duckdb-load-csv': {
+      // The baseline: a plain DuckDB script that only loads the CSV into a table.
+      const db = await openDb();
+      try {
+        await db.conn.run(`CREATE TABLE t AS SELECT * FROM read_csv(${lit(args[0]!)})`);
+        return { rows: Number((await db.conn.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]?.[0]) };
+      } finally {
+        db.close();
+      }
+    }
+    case 'query': {
+      const res = await queryLake(args[0]!, args[1]!);
+      return { rows: res.rows.length };
+    }
+    default:
+      throw new Error(`unknown bench task ${kind}`);
+  }
+}
+
+const t0 = performance.now();
+const [kind, ...args] = process.argv.slice(2);
+const result = await task(kind!, args);
+const seconds = (performance.now() - t0) / 1000;
+console.log(JSON.stringify({ seconds, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), result }));

@@ -1,0 +1,102 @@
+// Benchmarks of issue 2: importing a generated seed CSV pair (against a plain DuckDB load of the same
+// CSV, measured in the same run) and a group-by over the imported listens with `earshot query`.
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { generateWorld } from '../generate/index.js';
+import type { BenchEntry } from './results.js';
+import { CHILD, runNode } from './run-child.js';
+
+export interface BenchContext {
+  readonly rows: number;
+  readonly tmp: string;
+  readonly log: (s: string) => void;
+}
+
+/** A generated seed-csv world of `rows` listens, cached between runs. */
+export async function seedWorld(ctx: BenchContext): Promise<string> {
+  const dir = join(ctx.tmp, `seed-${ctx.rows}`);
+  if (existsSync(join(dir, 'listening_logs.csv')) && existsSync(join(dir, '.complete'))) return dir;
+  ctx.log(`generating ${ctx.rows.toLocaleString('en-US')} seed-csv listens into ${dir} …`);
+  await rm(dir, { recursive: true, force: true });
+  const users = Math.max(100, Math.round(ctx.rows / 50));
+  const s = await generateWorld({ out: dir, users, tracks: 50_000, events: ctx.rows, days: 90, seed: 7, format: 'seed-csv', dirty: 0.002 });
+  execFileSync('touch', [join(dir, '.complete')]);
+  ctx.log(`  generated in ${s.seconds.toFixed(1)} s`);
+  return dir;
+}
+
+/** Wall seconds and peak RSS (MB) of a whole command, via GNU time where present. */
+function timed(cmd: string, args: string[]): { wallSeconds: number; maxRssMb: number | null } {
+  const t0 = performance.now();
+  if (existsSync('/usr/bin/time')) {
+    const out = execFileSync('/usr/bin/time', ['-f', '__RSS__%M', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const wallSeconds = (performance.now() - t0) / 1000;
+    const m = /__RSS__(\d+)/.exec(out);
+    return { wallSeconds, maxRssMb: m ? Math.round(Number(m[1]) / 1024) : null };
+  }
+  execFileSync(cmd, args, { stdio: 'ignore' });
+  return { wallSeconds: (performance.now() - t0) / 1000, maxRssMb: null };
+}
+
+export async function benchImport(ctx: BenchContext): Promise<{ entries: BenchEntry[]; dataDir: string }> {
+  const world = await seedWorld(ctx);
+  const csv = join(world, 'listening_logs.csv');
+  const dataDir = join(ctx.tmp, `data-seed-${ctx.rows}`);
+  await rm(dataDir, { recursive: true, force: true });
+
+  ctx.log('baseline: plain DuckDB read_csv into a table …');
+  const base = await runNode(CHILD, ['duckdb-load-csv', csv]);
+  ctx.log(`  ${base.seconds.toFixed(2)} s, peak ${base.maxRssMb} MB`);
+  ctx.log('earshot import (validate, dedupe, Parquet lake) …');
+  const imp = await runNode(CHILD, ['import', dataDir, csv, join(world, 'songs_metadata.csv')]);
+  const read = Number(imp.result['read']);
+  const rate = read / imp.seconds;
+  const ratio = imp.seconds / base.seconds;
+  ctx.log(`  ${imp.seconds.toFixed(2)} s, ${Math.round(rate).toLocaleString('en-US')} records/s, ${ratio.toFixed(2)}× baseline, peak ${imp.maxRssMb} MB`);
+  const at = new Date().toISOString();
+  const entries: BenchEntry[] = [
+    {
+      name: 'import-seed-csv',
+      description: `earshot import of a generated seed CSV pair (${ctx.rows.toLocaleString('en-US')} listens + catalogue) into an empty lake, against a plain DuckDB load of the same CSV in the same run`,
+      figures: {
+        rows: read,
+        accepted: Number(imp.result['accepted']),
+        rejected: Number(imp.result['rejected']),
+        duplicates: Number(imp.result['duplicates']),
+        seconds: round(imp.seconds),
+        records_per_second: Math.round(rate),
+        peak_rss_mb: imp.maxRssMb,
+        baseline_seconds: round(base.seconds),
+        baseline_peak_rss_mb: base.maxRssMb,
+        ratio_to_baseline: round(ratio),
+      },
+      target: '≥ 2,000,000 listens/s and ≤ 3× the plain DuckDB load (10M rows)',
+      pass: rate >= 2_000_000 && ratio <= 3,
+      command: `npm run bench -- import --rows ${ctx.rows}`,
+      at,
+    },
+  ];
+
+  const sql = 'SELECT user_id, count(*) AS plays, sum(ms_played) AS ms FROM listens GROUP BY user_id ORDER BY plays DESC';
+  const cli = resolve('bin/earshot.js');
+  ctx.log(`earshot query group-by over ${read.toLocaleString('en-US')} listens (CLI, 3 runs) …`);
+  const runs = [0, 1, 2].map(() => timed(process.execPath, [cli, 'query', sql, '--data', dataDir, '--format', 'csv']));
+  const walls = runs.map((r) => r.wallSeconds).sort((a, b) => a - b);
+  const median = walls[1]!;
+  const peak = Math.max(...runs.map((r) => r.maxRssMb ?? 0)) || null;
+  ctx.log(`  median ${median.toFixed(3)} s (runs ${walls.map((w) => w.toFixed(3)).join(', ')}), peak ${peak} MB`);
+  entries.push({
+    name: 'query-groupby',
+    description: `\`earshot query "${sql}"\` over the imported lake, whole command wall time (process start included), median of 3`,
+    figures: { listens: Number(imp.result['accepted']), seconds: round(median), min_seconds: round(walls[0]!), max_seconds: round(walls[2]!), peak_rss_mb: peak },
+    target: '≤ 1 s over 10M listens',
+    pass: median <= 1,
+    command: `npm run bench -- import --rows ${ctx.rows}`,
+    at,
+  });
+  return { entries, dataDir };
+}
+
+const round = (x: number): number => Math.round(x * 1000) / 1000;

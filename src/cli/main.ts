@@ -1,0 +1,40 @@
+// The `earshot` command: wires subcommands and turns errors into a message, a hint and an exit code.
+import { Command, CommanderError } from 'commander';
+import { EarshotError, UsageError, errorMessage } from '../util/errors.js';
+import { registerImport } from './commands/import.js';
+import { registerQuery } from './commands/query.js';
+import { registerGenerate } from './commands/generate.js';
+import { registerFormats } from './commands/formats.js';
+
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('earshot')
+    .description('Music-listening events into live and historical insight.\nData lives in --data DIR (or $EARSHOT_DATA, default ./earshot-data).')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)');
+  registerImport(program);
+  registerQuery(program);
+  registerGenerate(program);
+  registerFormats(program);
+  program.addHelpText('after', '\nQuick start:\n  earshot generate --out world && earshot import world && earshot query "SELECT count(*) FROM listens"');
+  return program;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const program = buildProgram();
+  program.exitOverride();
+  try {
+    await program.parseAsync(argv);
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      process.exitCode = err.exitCode;
+      return;
+    }
+    const e = err as Error;
+    console.error(`earshot: ${errorMessage(e)}`);
+    if (err instanceof EarshotError && err.hint) console.error(`  hint: ${err.hint}`);
+    if (process.env['EARSHOT_DEBUG']) console.error(e.stack);
+    process.exitCode = err instanceof UsageError ? 2 : 1;
+  }
+}
