@@ -16,6 +16,8 @@ export interface RawRelation {
    */
   readonly sql: string;
   readonly lineOffset?: number;
+  /** Statements to run before `sql` (e.g. loading lines into a temp table). */
+  readonly setup?: readonly string[];
   readonly checks: readonly Check[];
   /** SQL for the record's text in a reject. */
   readonly rawText: string;
@@ -139,30 +141,38 @@ function ndjsonRelation(
   locKind: 'line' | 'record',
   problems: { index: number; reason: string }[],
 ): RawRelation {
-  const extract = Object.entries(fields)
-    .map(([name, f]) => `json_extract_string(_j, ${lit(f.path)}) AS ${q(name)}, json_type(_j, ${lit(f.path)}) AS ${q(`${name}__type`)}`)
+  // Lines are loaded once in parallel (a table keeps file order, so rowid + 1 is the line); each line is
+  // then parsed once for all its values and once for all their types.
+  const lines = `lines_${id}`;
+  const setup = `CREATE OR REPLACE TEMP TABLE ${lines} AS SELECT _text FROM read_csv(${lit(path)}, header=false, columns={'_text': 'VARCHAR'},
+      delim='\u0001', quote='', escape='', auto_detect=false, strict_mode=false, null_padding=true, max_line_size=10000000)`;
+  const entries = Object.entries(fields);
+  const paths = `[${entries.map(([, f]) => lit(f.path)).join(', ')}]`;
+  const typePaths = `['$', ${entries.map(([, f]) => lit(f.path)).join(', ')}]`;
+  const extract = entries
+    .map(([name], i) => `_v[${i + 1}] AS ${q(name)}, _t[${i + 2}] AS ${q(`${name}__type`)}`)
     .join(', ');
-  const inner = `SELECT row_number() OVER () AS _line, _text, CASE WHEN json_valid(_text) THEN _text::JSON END AS _j
-    FROM read_csv(${lit(path)}, header=false, columns={'_text': 'VARCHAR'}, delim='\u0001', quote='', escape='',
-      auto_detect=false, strict_mode=false, null_padding=true, max_line_size=10000000)`;
-  const preIdx = new Set(problems.map((p) => p.index));
-  const skipBlank = preIdx.size > 0 ? `(_text IS NULL AND _line NOT IN (${[...preIdx].join(',')}))` : `_text IS NULL`;
+  const inner = `SELECT _line, _text, _j, ${entries.length ? `json_extract_string(_j, ${paths})` : '[]::VARCHAR[]'} AS _v, json_type(_j, ${typePaths}) AS _t
+    FROM (SELECT rowid + 1 AS _line, _text, CASE WHEN json_valid(_text) THEN _text::JSON END AS _j FROM ${lines}
+          WHERE _text IS NOT NULL AND trim(_text) <> '')`;
   const checks: Check[] = [
     { field: '(record)', bad: `_j IS NULL`, expected: 'a JSON object', got: `left(_text, 200)` },
-    { field: '(record)', bad: `json_type(_j) <> 'OBJECT'`, expected: 'a JSON object', got: `left(_text, 200)` },
+    { field: '(record)', bad: `_t[1] <> 'OBJECT'`, expected: 'a JSON object', got: `left(_text, 200)` },
   ];
-  for (const [name, f] of Object.entries(fields)) {
+  for (const [name, f] of entries) {
     if (!f.types) continue;
     const allowed = f.types.flatMap((t) => DUCK_TYPES[t]).map(lit).join(', ');
+    const tcol = q(`${name}__type`);
     checks.push({
       field: name,
-      bad: `${q(`${name}__type`)} IS NOT NULL AND ${q(`${name}__type`)} <> 'NULL' AND ${q(`${name}__type`)} NOT IN (${allowed})`,
+      bad: `${tcol} IS NOT NULL AND ${tcol} <> 'NULL' AND ${tcol} NOT IN (${allowed})`,
       expected: `a JSON ${f.types.join(' or ')}`,
       got: `left(json_extract(_j, ${lit(f.path)})::VARCHAR, 200)`,
     });
   }
   return {
-    sql: `SELECT _line, _text, _j${extract ? ', ' + extract : ''} FROM (${inner}) WHERE NOT (${skipBlank} OR (_text IS NOT NULL AND trim(_text) = ''))`,
+    setup: [setup],
+    sql: `SELECT _line, _text, _j, _t${extract ? ', ' + extract : ''} FROM (${inner})`,
     checks,
     rawText: `left(_text, 2000)`,
     locKind,

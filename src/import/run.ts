@@ -45,10 +45,12 @@ async function withProgress<T>(conn: DuckDBConnection, work: Promise<T>, report:
     const p = conn.progress;
     if (p.percentage >= 0) report(Math.min(100, p.percentage));
   }, 150);
+  const t0 = performance.now();
   try {
     return await work;
   } finally {
     clearInterval(timer);
+    if (process.env['EARSHOT_TIMING']) console.error(`[timing] ${((performance.now() - t0) / 1000).toFixed(3)} s`);
   }
 }
 
@@ -104,6 +106,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           );
           outcome.extraRejects++;
         }
+        for (const stmt of raw.setup ?? []) await withProgress(conn, conn.run(stmt), report('stage', file.origin, i + 1, files.length));
         const outputs = format.outputs(sample, opts);
         let source = raw;
         if (outputs.length > 1 || outputs.some((o) => o.where)) {
