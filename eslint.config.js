@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/dist/**', 'earshot-data/**', 'bench/tmp/**', 'artifacts/**'] },
+  { ignores: ['.tmp/**', 'dist/**', 'node_modules/**', 'web/dist/**', 'earshot-data/**', 'bench/tmp/**', 'artifacts/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

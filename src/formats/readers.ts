@@ -24,7 +24,7 @@ export interface RawRelation {
   /** What `_line` counts: file lines, or records of a JSON array. */
   readonly locKind: 'line' | 'record';
   /** Temp table DuckDB fills with lines it could not parse as CSV, if any. */
-  readonly csvRejects?: { table: string; scan: string };
+  readonly csvRejects?: { table: string; scan: string; expected: string };
   /** Problems found before DuckDB saw the file (JSON records that do not parse). */
   readonly preRejects: { index: number; reason: string; raw?: string }[];
 }
@@ -57,7 +57,7 @@ export function csvHeader(line: string, delim = ','): string[] {
     } else cur += ch;
   }
   out.push(cur);
-  return out.map((s) => s.replace(/\r$/, '').trim());
+  return out.map((s, i) => (i === 0 ? s.replace(/^\uFEFF/, '') : s).replace(/\r$/, '').trim());
 }
 
 /** The nth line (0-based) of a text sample. */
@@ -129,7 +129,7 @@ function csvRelation(spec: Extract<ReaderSpec, { kind: 'csv' }>, ctx: ReaderCont
     checks: [],
     rawText,
     locKind: 'line',
-    csvRejects: { table, scan },
+    csvRejects: { table, scan, expected: 'a well-formed CSV line' },
     preRejects: [],
   };
 }
@@ -144,8 +144,11 @@ function ndjsonRelation(
   // Lines are loaded once in parallel (a table keeps file order, so rowid + 1 is the line); each line is
   // then parsed once for all its values and once for all their types.
   const lines = `lines_${id}`;
+  // Lines DuckDB cannot read (invalid UTF-8) land in its rejects table with their line numbers.
+  const csvRejects = { table: `csvrej_${id}`, scan: `csvscan_${id}`, expected: 'a line of UTF-8 text' };
   const setup = `CREATE OR REPLACE TEMP TABLE ${lines} AS SELECT _text FROM read_csv(${lit(path)}, header=false, columns={'_text': 'VARCHAR'},
-      delim='\u0001', quote='', escape='', auto_detect=false, strict_mode=false, null_padding=true, max_line_size=10000000)`;
+      delim='\u0001', quote='', escape='', auto_detect=false, strict_mode=false, null_padding=true, max_line_size=10000000,
+      store_rejects=true, rejects_table=${lit(csvRejects.table)}, rejects_scan=${lit(csvRejects.scan)})`;
   const entries = Object.entries(fields);
   const paths = `[${entries.map(([, f]) => lit(f.path)).join(', ')}]`;
   const typePaths = `['$', ${entries.map(([, f]) => lit(f.path)).join(', ')}]`;
@@ -165,7 +168,7 @@ function ndjsonRelation(
     const tcol = q(`${name}__type`);
     checks.push({
       field: name,
-      bad: `${tcol} IS NOT NULL AND ${tcol} <> 'NULL' AND ${tcol} NOT IN (${allowed})`,
+      bad: `${tcol} IS NOT NULL AND ${tcol} <> 'NULL' AND NOT list_contains([${allowed}], ${tcol})`,
       expected: `a JSON ${f.types.join(' or ')}`,
       got: `left(json_extract(_j, ${lit(f.path)})::VARCHAR, 200)`,
     });
@@ -176,6 +179,7 @@ function ndjsonRelation(
     checks,
     rawText: `left(_text, 2000)`,
     locKind,
+    csvRejects,
     preRejects: problems,
   };
 }

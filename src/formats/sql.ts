@@ -13,7 +13,7 @@ export function q(col: string): string {
 export const isoTs = (col: string): string => `TRY_CAST(${str(col)} AS TIMESTAMPTZ)`;
 
 /** A timestamp from Unix seconds given as text. */
-export const unixTs = (col: string): string => `to_timestamp(TRY_CAST(${str(col)} AS DOUBLE))`;
+export const unixTs = (col: string): string => `try(to_timestamp(TRY_CAST(${str(col)} AS DOUBLE)))`;
 
 export const num = (col: string): string => `TRY_CAST(${str(col)} AS DOUBLE)`;
 export const int = (col: string): string => `TRY_CAST(TRY_CAST(${str(col)} AS DOUBLE) AS BIGINT)`;

@@ -86,28 +86,33 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   const existing = `existing_${table}_${ctx.importId}`;
   const dropped = `dropped_${table}_${ctx.importId}`;
   const anti: string[] = [];
-  if (lakeSrc) {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc}`);
-    for (const r of await all(conn, `SELECT origin, count(*) AS n FROM ${view} a WHERE _reason IS NULL AND ${keyExpr(table, 'a')} IN (SELECT k FROM ${existing}) GROUP BY origin`)) {
-      byOrigin.get(String(r['origin']))!.duplicatesInLake = num(r['n']);
-    }
-    anti.push(`${keyExpr(table, 'a')} NOT IN (SELECT k FROM ${existing})`);
-  }
+  // Within the import the first row of a key wins; the others are duplicates in the import.
   const dupKeys = num(
     await scalar(conn, `SELECT count(*) FROM (SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)`),
   );
   if (dupKeys > 0) {
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${dropped} AS
-      SELECT _ord, _line, origin, k FROM (
-        SELECT _ord, _line, origin, ${key} AS k, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
+      SELECT _ord, _line, origin FROM (
+        SELECT _ord, _line, origin, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
         FROM ${view} WHERE _reason IS NULL AND ${key} IN (
           SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)
       ) WHERE rn > 1`);
-    const notInLake = lakeSrc ? `WHERE k NOT IN (SELECT k FROM ${existing})` : '';
-    for (const r of await all(conn, `SELECT origin, count(*) AS n FROM ${dropped} ${notInLake} GROUP BY origin`)) {
+    for (const r of await all(conn, `SELECT origin, count(*) AS n FROM ${dropped} GROUP BY origin`)) {
       byOrigin.get(String(r['origin']))!.duplicatesInImport = num(r['n']);
     }
     anti.push(`(a._ord, a._line) NOT IN (SELECT (_ord, _line) FROM ${dropped})`);
+  }
+  // A first row whose key the lake already holds is a duplicate of what is stored.
+  if (lakeSrc) {
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc}`);
+    anti.push(`${keyExpr(table, 'a')} NOT IN (SELECT k FROM ${existing})`);
+    const notDropped = dupKeys > 0 ? `AND (a._ord, a._line) NOT IN (SELECT (_ord, _line) FROM ${dropped})` : '';
+    for (const r of await all(
+      conn,
+      `SELECT origin, count(*) AS n FROM ${view} a WHERE _reason IS NULL AND ${keyExpr(table, 'a')} IN (SELECT k FROM ${existing}) ${notDropped} GROUP BY origin`,
+    )) {
+      byOrigin.get(String(r['origin']))!.duplicatesInLake = num(r['n']);
+    }
   }
 
   const spec = tableSpec(table);

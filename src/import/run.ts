@@ -76,7 +76,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const { files, problems } = await expandInputs(opts.inputs, tmpDir, paths.root);
     const outcomes: FileOutcome[] = problems.map((p) => ({ origin: p.origin, format: null, error: p.message, extraRejects: 0 }));
     const staged: StagedOutput[] = [];
-    const csvFixes: { table: string; outcome: FileOutcome }[] = [];
+    const csvFixes: { table: string; expected: string; outcome: FileOutcome }[] = [];
     const report = (phase: ImportProgress['phase'], label: string, step: number, steps: number) => (percent: number) =>
       opts.onProgress?.({ phase, label, step, steps, percent });
 
@@ -119,7 +119,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           await withProgress(conn, conn.run(stageSql(stage, source, out)), report('stage', file.origin, i + 1, files.length));
           staged.push({ stage, table: out.table, origin: file.origin, source: format.name, ord: i, locKind: raw.locKind, ...(source.lineOffset === undefined ? {} : { lineOffset: source.lineOffset }) });
         }
-        if (raw.csvRejects) csvFixes.push({ table: raw.csvRejects.table, outcome });
+        if (raw.csvRejects) csvFixes.push({ table: raw.csvRejects.table, expected: raw.csvRejects.expected, outcome });
         opts.onProgress?.({ phase: 'stage', label: file.origin, step: i + 1, steps: files.length, percent: 100 });
       } catch (err) {
         outcome.error = `could not be read: ${errorMessage(err)}`;
@@ -139,7 +139,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
       }
     }
 
-    for (const fix of csvFixes) fix.outcome.extraRejects += await fixCsvLines(conn, fix.table, rejectsTable, importId, fix.outcome.origin);
+    for (const fix of csvFixes) fix.outcome.extraRejects += await fixCsvLines(conn, fix.table, rejectsTable, importId, fix.outcome.origin, fix.expected);
 
     const reasons = await all(conn, `SELECT file, field, reason, count(*) AS n FROM ${rejectsTable} GROUP BY ALL ORDER BY n DESC, file, field`);
     const rejectCount = Number(await scalar(conn, `SELECT count(*) FROM ${rejectsTable}`));

@@ -129,6 +129,14 @@ export const ARTIST_TAG_COLUMNS: readonly ColumnSpec[] = [
   c('origin', 'VARCHAR', 'file'),
 ];
 
+/** Tag texts by tag id (HetRec tags.dat); artist_tags.tag_id joins here. */
+export const TAG_COLUMNS: readonly ColumnSpec[] = [
+  c('tag_id', 'VARCHAR', 'tag identity, as artist_tags.tag_id (e.g. hetrec:tag:39)'),
+  c('tag', 'VARCHAR', 'tag text'),
+  c('source', 'VARCHAR', 'importer'),
+  c('origin', 'VARCHAR', 'file'),
+];
+
 export const TABLES: readonly TableSpec[] = [
   { name: 'listens', doc: 'every accepted listen, partitioned by day (dt=YYYY-MM-DD)', columns: LISTEN_COLUMNS },
   { name: 'tracks', doc: 'the catalogue of tracks, one row per track_key', columns: TRACK_COLUMNS },
@@ -136,9 +144,10 @@ export const TABLES: readonly TableSpec[] = [
   { name: 'play_counts', doc: 'play counts without timestamps (HetRec Last.fm 2K)', columns: PLAY_COUNT_COLUMNS },
   { name: 'artists', doc: 'artists from artist catalogues (HetRec Last.fm 2K)', columns: ARTIST_COLUMNS },
   { name: 'artist_tags', doc: 'user tags on artists (HetRec Last.fm 2K)', columns: ARTIST_TAG_COLUMNS },
+  { name: 'tags', doc: 'tag texts by tag id (HetRec Last.fm 2K)', columns: TAG_COLUMNS },
 ];
 
-export type TableName = 'listens' | 'tracks' | 'other_plays' | 'play_counts' | 'artists' | 'artist_tags';
+export type TableName = 'listens' | 'tracks' | 'other_plays' | 'play_counts' | 'artists' | 'artist_tags' | 'tags';
 
 export function tableSpec(name: TableName): TableSpec {
   const t = TABLES.find((x) => x.name === name);
