@@ -5,6 +5,7 @@ import { buildCatalogue } from '../src/generate/catalogue.js';
 import { ListenEngine } from '../src/generate/engine.js';
 import { COMPLETE, Listen, SKIP } from '../src/generate/listen.js';
 import { EndOrdered } from '../src/generate/order.js';
+import { maxPlaysPerUser } from '../src/generate/shares.js';
 import { buildUsers } from '../src/generate/users.js';
 import { RHYTHMS } from '../src/generate/vocab.js';
 
@@ -75,14 +76,23 @@ test('rhythms show: early birds play in the local morning, night owls at night',
   assert.ok(share(owl, 21, 24) + share(owl, 0, 3) > 2 * (share(early, 21, 24) + share(early, 0, 3)));
 });
 
-test('an impossible load still stays inside the range; end-ordering sorts by when plays stop', () => {
-  const { plays } = run(1, 20000, 2, 4, 100);
-  assert.equal(plays.length, 20100);
-  assert.equal(plays.filter((p) => p.track < 0).length, 100);
-  for (const p of plays) assert.ok(p.startMs >= START && p.startMs < START + 2 * DAY);
-
+test('a load that cannot fit is refused naming --users or --days; end-ordering sorts by when plays stop', () => {
+  assert.throws(() => run(1, 20000, 2, 4), (e: unknown) => e instanceof RangeError && /--users/.test(e.message) && /--days/.test(e.message));
   const cat = buildCatalogue(4, 500, 2025);
-  const engine = new ListenEngine({ seed: 4, users: buildUsers(4, 1, cat), cat, listens: 20000, episodes: 100, startMs: START, endMs: START + 2 * DAY });
+  const make = (usersFixed: boolean) => new ListenEngine({ seed: 4, users: buildUsers(4, 1, cat), cat, listens: 20000, episodes: 100, startMs: START, endMs: START + 2 * DAY, usersFixed });
+  assert.throws(() => make(true), (e: unknown) => e instanceof RangeError && /--days/.test(e.message) && !/raise --users/.test(e.message));
+
+  // One listener at their cap, with podcast episodes: every play inside the range, none overlapping.
+  const cap = maxPlaysPerUser(2 * DAY, cat.meanPlayDurationMs);
+  const { plays } = run(1, cap - 10, 2, 4, 10);
+  assert.equal(plays.length, cap);
+  assert.equal(plays.filter((p) => p.track < 0).length, 10);
+  for (let i = 0; i < plays.length; i++) {
+    const p = plays[i] as Listen;
+    assert.ok(p.startMs >= START && p.startMs < START + 2 * DAY);
+    if (i > 0) assert.ok(p.startMs >= (plays[i - 1] as Listen).startMs + (plays[i - 1] as Listen).playedMs);
+  }
+  const engine = new ListenEngine({ seed: 4, users: buildUsers(4, 1, cat), cat, listens: cap - 10, episodes: 10, startMs: START, endMs: START + 2 * DAY });
   const ordered = new EndOrdered(engine);
   let prevEnd = -Infinity;
   let n = 0;
@@ -90,7 +100,7 @@ test('an impossible load still stays inside the range; end-ordering sorts by whe
     assert.ok(l.startMs + l.playedMs >= prevEnd);
     prevEnd = l.startMs + l.playedMs;
   }
-  assert.equal(n, 20100);
+  assert.equal(n, cap);
 });
 
 test('user N has the same profile in any world size', () => {

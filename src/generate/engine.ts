@@ -1,8 +1,11 @@
 // The listening simulation: every user plays sessions of consecutive tracks at the hours their rhythm
 // favours, paced to fill the time range; a heap merges all users into one stream in time order.
+// A user's plays never overlap: each starts after the previous one stopped (completed, skipped, paused),
+// so a user's start times strictly increase (by at least two seconds) and always stay inside the range.
 
 import type { Catalogue } from './catalogue.js';
 import { IdHeap } from './heap.js';
+import { checkFit, splitPlays } from './shares.js';
 import { advanceByIntensity } from './rhythm.js';
 import { Rng } from './rng.js';
 import { STREAM } from './streams.js';
@@ -16,6 +19,14 @@ const NEXT_REASON = [1, 2, 3, 0];
 const MINUTE = 60_000;
 /** Sessions are separated by more than 30 minutes of silence. */
 const MIN_SESSION_GAP = 31 * MINUTE;
+/** Silence between two plays of a session: after a pause, otherwise. */
+const PAUSE_GAP = [10_000, 5 * MINUTE] as const;
+const GAP = [200, 2_500] as const;
+/**
+ * The shortest start-to-start step a play can be cut to when a user runs out of time (a 1.8 s skip and the
+ * shortest gap). Every user keeps this much room per play still to come, so the last one starts inside the range.
+ */
+const MIN_STEP = 2_000;
 
 export interface EngineOptions {
   seed: number;
@@ -27,6 +38,8 @@ export interface EngineOptions {
   episodes: number;
   startMs: number;
   endMs: number;
+  /** The number of users is not the caller's choice (spotify-extended): a world that does not fit asks for more days. */
+  usersFixed?: boolean;
 }
 
 export class ListenEngine implements ListenSource {
@@ -44,9 +57,8 @@ export class ListenEngine implements ListenSource {
   private readonly sessDevice: Uint8Array;
   private readonly sessFlags: Uint8Array;
   private readonly sessMean: Float64Array;
-  private readonly scale: Float64Array;
   private readonly stepMean: number;
-  /** Unscaled time used by each user's plays so far (play + gap), and how many: the user's own step estimate. */
+  /** Time used by each user's plays so far (play + gap), and how many: the user's own step estimate. */
   private readonly spent: Float64Array;
   private readonly played: Float64Array;
   private readonly lastMs: number;
@@ -69,7 +81,6 @@ export class ListenEngine implements ListenSource {
     this.sessDevice = new Uint8Array(U);
     this.sessFlags = new Uint8Array(U);
     this.sessMean = new Float64Array(U);
-    this.scale = new Float64Array(U);
     this.spent = new Float64Array(U);
     this.played = new Float64Array(U);
     this.heap = new IdHeap(U, this.nextMs);
@@ -79,23 +90,17 @@ export class ListenEngine implements ListenSource {
     // Expected time from one play's start to the next within a session (see playOutcome and next).
     this.stepMean = 0.66 * o.cat.meanPlayDurationMs + 12_000;
 
-    // Split the plays over users by activity (cumulative rounding: exact total).
-    let wsum = 0;
-    for (let u = 0; u < U; u++) wsum += o.users.activity[u] as number;
+    // Split the plays over users by activity, none above what one listener can play in the range
+    // (the surplus of heavy listeners goes to the others); a world that cannot fit is refused.
     const range = o.endMs - o.startMs;
-    let acc = 0;
-    let given = 0;
+    const cap = checkFit({ plays: this.slotsLeft, users: U, rangeMs: range, meanTrackMs: o.cat.meanPlayDurationMs, usersFixed: o.usersFixed });
+    const shares = splitPlays(o.users.activity, this.slotsLeft, cap);
     for (let u = 0; u < U; u++) {
-      acc += o.users.activity[u] as number;
-      const upto = u === U - 1 ? this.slotsLeft : Math.round((this.slotsLeft * acc) / wsum);
-      const n = upto - given;
-      given = upto;
+      const n = shares[u] as number;
       this.remaining[u] = n;
       if (n <= 0) continue;
-      // Heavy listeners get longer sessions and, if even that cannot fit, overlapping plays:
-      // silences between sessions take at most 20% of the range, listening at most half.
+      // Heavy listeners get longer sessions: silences between sessions take at most about 20% of the range.
       this.sessMean[u] = Math.max(o.users.sessionMean[u] as number, (n * MIN_SESSION_GAP * 1.1) / (0.2 * range));
-      this.scale[u] = Math.min(1, (0.5 * range) / (n * this.stepMean));
       this.startSession(u, o.startMs, true);
       this.heap.push(u);
     }
@@ -132,30 +137,58 @@ export class ListenEngine implements ListenSource {
       this.playOutcome(out);
     }
     this.slotsLeft--;
-    this.prevOutcome[u] = out.outcome;
 
     const left = (this.remaining[u] as number) - 1;
     this.remaining[u] = left;
     const sl = (this.sessLeft[u] as number) - 1;
     this.sessLeft[u] = sl;
     if (left <= 0) {
+      this.prevOutcome[u] = out.outcome;
       this.heap.pop();
       return true;
     }
-    const scale = this.scale[u] as number;
     this.played[u] = (this.played[u] as number) + 1;
-    if (sl > 0) {
-      const gap = out.outcome === PAUSE ? r.range(10_000, 5 * MINUTE) : r.range(200, 2_500);
-      this.spent[u] = (this.spent[u] as number) + out.playedMs + gap;
-      this.nextMs[u] = t + Math.floor((out.playedMs + gap) * scale);
-    } else {
+    const stop = t + out.playedMs;
+    if (sl <= 0 && this.roomForSession(u, stop, left)) {
       this.spent[u] = (this.spent[u] as number) + out.playedMs;
-      this.startSession(u, t + Math.floor(out.playedMs * scale), false);
+      this.startSession(u, stop, false);
+    } else {
+      // Within a session (which goes on to the end when no further session would fit).
+      if (sl <= 0) this.sessLeft[u] = left;
+      let gap = Math.floor(out.outcome === PAUSE ? r.range(PAUSE_GAP[0], PAUSE_GAP[1]) : r.range(GAP[0], GAP[1]));
+      // The most this play and its gap may take so that the `left` plays still to come fit at MIN_STEP each
+      // (at least MIN_STEP, since this play's start kept that room): out of time, the user skips early.
+      const room = this.lastMs - (left - 1) * MIN_STEP - t;
+      if (out.playedMs + gap > room) {
+        if (room - out.playedMs >= GAP[0]) gap = room - out.playedMs;
+        else {
+          gap = GAP[0];
+          this.cut(out, room - gap);
+        }
+      }
+      this.spent[u] = (this.spent[u] as number) + out.playedMs + gap;
+      this.nextMs[u] = t + out.playedMs + gap;
+      this.prevOutcome[u] = out.outcome;
     }
-    // Never leave the range: squeeze what is left into the time remaining.
-    if ((this.nextMs[u] as number) > this.lastMs) this.nextMs[u] = t + Math.floor((this.lastMs - t) / (left + 1));
     this.heap.topChanged();
     return true;
+  }
+
+  /** True when a new session (after more than 30 minutes of silence) still leaves time for the `left` plays to come. */
+  private roomForSession(u: number, stopMs: number, left: number): boolean {
+    return stopMs + MIN_SESSION_GAP + left * Math.max(MIN_STEP, 1.1 * this.step(u)) <= this.lastMs;
+  }
+
+  /** Ends a play early (at most `most` ms, which is at least MIN_STEP - GAP[0]): a skip, or a stopped episode. */
+  private cut(out: Listen, most: number): void {
+    if (out.playedMs <= most) return;
+    if (out.track < 0) {
+      out.outcome = PLAY;
+      out.playedMs = Math.min(most, out.episodeMs - 1);
+    } else {
+      out.outcome = SKIP;
+      out.playedMs = Math.min(most, Math.floor((this.cat.durationMs[out.track] as number) * 0.5));
+    }
   }
 
   private startSession(u: number, fromMs: number, first: boolean): void {
@@ -164,14 +197,10 @@ export class ListenEngine implements ListenSource {
     const left = this.remaining[u] as number;
     const earliest = first ? fromMs : fromMs + MIN_SESSION_GAP;
     const avail = this.o.endMs - earliest;
-    let need = left * this.step(u) * (this.scale[u] as number);
+    const need = left * this.step(u);
     if (avail > 0 && need + (left / (this.sessMean[u] as number) - 1) * MIN_SESSION_GAP > 0.95 * avail) {
-      // Fallen behind (bad luck): longer sessions first, then overlapping plays, rather than a pile-up at the end.
+      // Fallen behind (bad luck): longer sessions, so fewer silences, rather than a pile-up at the end.
       this.sessMean[u] = Math.max(this.sessMean[u] as number, (left * MIN_SESSION_GAP * 1.1) / (0.25 * avail));
-      if (need > 0.65 * avail) {
-        this.scale[u] = ((this.scale[u] as number) * 0.65 * avail) / need;
-        need = 0.65 * avail;
-      }
     }
     const mean = this.sessMean[u] as number;
     const sessions = Math.max(1, left / mean);
@@ -183,7 +212,8 @@ export class ListenEngine implements ListenSource {
     // Leave room (with a margin) for what is left, and play it all in one go when no further session would fit.
     const latest = this.o.endMs - need * 1.3 - 10 * MINUTE;
     if (start > latest) start = Math.floor(earliest + Math.max(0, latest - earliest) * r.next());
-    start = Math.max(fromMs, start);
+    // Keep MIN_STEP per play still to come (roomForSession made sure `earliest` does).
+    start = Math.max(earliest, Math.min(start, this.lastMs - (left - 1) * MIN_STEP));
     this.nextMs[u] = start;
     const lastOne = this.o.endMs - start - need * 1.3 < 2 * MIN_SESSION_GAP;
     this.sessLeft[u] = lastOne ? left : Math.min(left, 1 + Math.floor(r.exp(mean - 1)));
@@ -196,7 +226,7 @@ export class ListenEngine implements ListenSource {
       | (r.chance(users.incognito[u] as number) ? 4 : 0);
   }
 
-  /** Expected unscaled time per play for this user: the global estimate, corrected by what the user has used. */
+  /** Expected time per play for this user: the global estimate, corrected by what the user has used. */
   private step(u: number): number {
     return ((this.spent[u] as number) + 8 * this.stepMean) / ((this.played[u] as number) + 8);
   }

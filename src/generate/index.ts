@@ -5,8 +5,10 @@
 // in addition: malformed rows and duplicates are extra rows; late rows are some of those listens placed out of order.
 // spotify-extended is one user's export: `users` is ignored there (user 1's profile is the same as in any world
 // with the same seed), rows are ordered by ts (the end of a play), and round(0.5% of events) podcast-episode rows
-// are extra (summary.episodes). A user whose share of `events` cannot be played in `days` (more than about half
-// the time spent listening) gets longer sessions and then overlapping plays; times always stay inside the range.
+// are extra (summary.episodes). Listens are shared by activity, but no listener gets more than fit in `days`
+// (45% of the time at the mean track length): the surplus goes to the others, and a world too big for
+// users × days is refused with a RangeError naming the option to raise. A user's plays never overlap, so
+// (user, start time, track) is unique. See docs/generate.md.
 
 import { mkdir } from 'node:fs/promises';
 import { writeSongsMetadata, writeSpotifyTracks } from './catalogue-files.js';
@@ -90,14 +92,15 @@ export async function generateWorld(opts: GenerateOptions): Promise<GenerateSumm
   const startMs = parseStart(opts.start ?? DEFAULT_START);
   const endMs = startMs + opts.days * DAY;
   const startYear = new Date(startMs).getUTCFullYear();
-  await mkdir(opts.out, { recursive: true });
 
   const spotify = opts.format === 'spotify-extended';
   const cat = buildCatalogue(opts.seed, opts.tracks, startYear - 1);
   const users = buildUsers(opts.seed, spotify ? 1 : opts.users, cat);
   const clock = new Clock(startMs, endMs);
   const episodes = spotify ? Math.round(opts.events * 0.005) : 0;
-  const engine = new ListenEngine({ seed: opts.seed, users, cat, listens: opts.events, episodes, startMs, endMs });
+  // Refuses (RangeError) a world whose listens cannot fit in users × days, before anything is written.
+  const engine = new ListenEngine({ seed: opts.seed, users, cat, listens: opts.events, episodes, startMs, endMs, usersFixed: spotify });
+  await mkdir(opts.out, { recursive: true });
 
   const files: string[] = [];
   let sink: Sink;
