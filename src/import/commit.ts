@@ -104,7 +104,13 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   }
   // A first row whose key the lake already holds is a duplicate of what is stored.
   if (lakeSrc) {
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc}`);
+    // Listens can only collide with listens of the same days: read just those partitions.
+    let days = '';
+    if (table === 'listens') {
+      const r = (await all(conn, `SELECT (min(listened_at) AT TIME ZONE 'UTC')::DATE::VARCHAR AS lo, (max(listened_at) AT TIME ZONE 'UTC')::DATE::VARCHAR AS hi FROM ${view} WHERE _reason IS NULL`))[0];
+      if (r?.['lo']) days = `WHERE dt BETWEEN DATE ${lit(String(r['lo']))} AND DATE ${lit(String(r['hi']))}`;
+    }
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc} ${days}`);
     anti.push(`${keyExpr(table, 'a')} NOT IN (SELECT k FROM ${existing})`);
     const notDropped = dupKeys > 0 ? `AND (a._ord, a._line) NOT IN (SELECT (_ord, _line) FROM ${dropped})` : '';
     for (const r of await all(
@@ -124,7 +130,8 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
     const fromCatalogue = enrich[c.name];
     return fromCatalogue ? `coalesce(${own}, t."${fromCatalogue}") AS "${c.name}"` : `${own} AS "${c.name}"`;
   });
-  if (table === 'listens') cols.push(`CAST(a.listened_at AT TIME ZONE 'UTC' AS DATE) AS dt`);
+  // The UTC day by arithmetic on epoch ms: the same day as a cast through UTC, without the ICU calendar.
+  if (table === 'listens') cols.push(`DATE '1970-01-01' + CAST(epoch_ms(a.listened_at) // 86400000 AS INTEGER) AS dt`);
   const join_ = tracksSrc
     ? `LEFT JOIN (SELECT track_key, any_value(title) AS title, any_value(artist_name) AS artist_name, any_value(album_name) AS album_name FROM ${tracksSrc} GROUP BY track_key) t ON t.track_key = a.track_key`
     : '';
