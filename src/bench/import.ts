@@ -1,6 +1,6 @@
 // Benchmarks of issue 2: importing a generated seed CSV pair (against a plain DuckDB load of the same
 // CSV, measured in the same run) and a group-by over the imported listens with `earshot query`.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
@@ -31,9 +31,10 @@ export async function seedWorld(ctx: BenchContext): Promise<string> {
 function timed(cmd: string, args: string[]): { wallSeconds: number; maxRssMb: number | null } {
   const t0 = performance.now();
   if (existsSync('/usr/bin/time')) {
-    const out = execFileSync('/usr/bin/time', ['-f', '__RSS__%M', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
+    const r = spawnSync('/usr/bin/time', ['-f', '__RSS__%M', cmd, ...args], { encoding: 'utf8', stdio: ['ignore', 'ignore', 'pipe'] });
     const wallSeconds = (performance.now() - t0) / 1000;
-    const m = /__RSS__(\d+)/.exec(out);
+    if (r.status !== 0) throw new Error(`${cmd} ${args.join(' ')} failed: ${r.stderr}`);
+    const m = /__RSS__(\d+)/.exec(r.stderr);
     return { wallSeconds, maxRssMb: m ? Math.round(Number(m[1]) / 1024) : null };
   }
   execFileSync(cmd, args, { stdio: 'ignore' });

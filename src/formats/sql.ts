@@ -1,8 +1,14 @@
 // SQL building blocks the format declarations share: reading times, numbers and flags from text,
 // and quoting a raw value into a reject reason.
 
-/** The raw column as a trimmed string, NULL when empty. */
-export const str = (col: string): string => `nullif(trim(CAST(${q(col)} AS VARCHAR)), '')`;
+/**
+ * The raw column as a string, NULL when empty or only spaces. Surrounding spaces are trimmed only when
+ * there are any: trim() copies every string, and this runs on every field of every row.
+ */
+export const str = (col: string): string => {
+  const v = `CAST(${q(col)} AS VARCHAR)`;
+  return `nullif(CASE WHEN starts_with(${v}, ' ') OR ends_with(${v}, ' ') THEN trim(${v}) ELSE ${v} END, '')`;
+}
 
 /** Quote a raw column name for SQL. */
 export function q(col: string): string {

@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableSpec, TABLES, type TableName } from '../model/schema.js';
 import { all, lit, scalar } from '../util/db.js';
 import type { DataPaths } from '../lake/paths.js';
-import { tableSource } from '../lake/views.js';
+import { tableRelation } from '../lake/views.js';
 import { TABLE_IMPORT } from './tables.js';
 
 export interface StagedOutput {
@@ -62,12 +62,14 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   const byOrigin = new Map<string, OriginTableCounts>();
   if (staged.length === 0) return { table, written: 0, byOrigin };
   const view = `all_${table}_${ctx.importId}`;
+  // Every stage table has a `_dup` column (NULL); duplicates are marked there in place ('import' or
+  // 'lake'), so the final write is a plain filter rather than an anti-join over every row.
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW ${view} AS ` +
       staged
         .map(
-          (s) =>
-            `SELECT ${s.ord} AS _ord, ${lit(s.origin)} AS origin, ${lit(s.source)} AS source, ${lit(s.locKind)} AS _lockind, ` +
+          (s, sid) =>
+            `SELECT ${sid} AS _sid, ${s.ord} AS _ord, rowid AS _rid, ${lit(s.origin)} AS origin, ${lit(s.source)} AS source, ${lit(s.locKind)} AS _lockind, ` +
             (s.lineOffset === undefined ? `* FROM ${s.stage}` : `rowid + ${s.lineOffset} AS _line, * FROM ${s.stage}`),
         )
         .join(' UNION ALL BY NAME '),
@@ -82,25 +84,27 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   }
 
   const key = keyExpr(table);
-  const lakeSrc = tableSource(paths, tableSpec(table));
+  const lakeRel = await tableRelation(conn, paths, tableSpec(table));
+  const lakeSrc = lakeRel ? `(${lakeRel})` : null;
   const existing = `existing_${table}_${ctx.importId}`;
   const dropped = `dropped_${table}_${ctx.importId}`;
-  const anti: string[] = [];
+  const mark = async (rows: string, flag: 'import' | 'lake'): Promise<void> => {
+    for (const [sid, s] of staged.entries()) {
+      await conn.run(`UPDATE ${s.stage} SET _dup = '${flag}' WHERE rowid IN (SELECT _rid FROM (${rows}) WHERE _sid = ${sid})`);
+    }
+  };
   // Within the import the first row of a key wins; the others are duplicates in the import.
   const dupKeys = num(
     await scalar(conn, `SELECT count(*) FROM (SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)`),
   );
   if (dupKeys > 0) {
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${dropped} AS
-      SELECT _ord, _line, origin FROM (
-        SELECT _ord, _line, origin, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
+      SELECT _sid, _rid FROM (
+        SELECT _sid, _rid, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
         FROM ${view} WHERE _reason IS NULL AND ${key} IN (
           SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)
       ) WHERE rn > 1`);
-    for (const r of await all(conn, `SELECT origin, count(*) AS n FROM ${dropped} GROUP BY origin`)) {
-      byOrigin.get(String(r['origin']))!.duplicatesInImport = num(r['n']);
-    }
-    anti.push(`(a._ord, a._line) NOT IN (SELECT (_ord, _line) FROM ${dropped})`);
+    await mark(`SELECT _sid, _rid FROM ${dropped}`, 'import');
   }
   // A first row whose key the lake already holds is a duplicate of what is stored.
   if (lakeSrc) {
@@ -111,31 +115,35 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
       if (r?.['lo']) days = `WHERE dt BETWEEN DATE ${lit(String(r['lo']))} AND DATE ${lit(String(r['hi']))}`;
     }
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc} ${days}`);
-    anti.push(`${keyExpr(table, 'a')} NOT IN (SELECT k FROM ${existing})`);
-    const notDropped = dupKeys > 0 ? `AND (a._ord, a._line) NOT IN (SELECT (_ord, _line) FROM ${dropped})` : '';
-    for (const r of await all(
-      conn,
-      `SELECT origin, count(*) AS n FROM ${view} a WHERE _reason IS NULL AND ${keyExpr(table, 'a')} IN (SELECT k FROM ${existing}) ${notDropped} GROUP BY origin`,
-    )) {
-      byOrigin.get(String(r['origin']))!.duplicatesInLake = num(r['n']);
-    }
+    await mark(`SELECT _sid, _rid FROM ${view} a WHERE _reason IS NULL AND _dup IS NULL AND ${keyExpr(table, 'a')} IN (SELECT k FROM ${existing})`, 'lake');
+  }
+  for (const r of await all(
+    conn,
+    `SELECT origin, count(*) FILTER (WHERE _dup = 'import') AS imp, count(*) FILTER (WHERE _dup = 'lake') AS lake FROM ${view} WHERE _dup IS NOT NULL GROUP BY origin`,
+  )) {
+    const c = byOrigin.get(String(r['origin']))!;
+    c.duplicatesInImport = num(r['imp']);
+    c.duplicatesInLake = num(r['lake']);
   }
 
   const spec = tableSpec(table);
-  const tracksSrc = table === 'listens' ? tableSource(paths, tableSpec('tracks')) : null;
+  const tracksRel = table === 'listens' ? await tableRelation(conn, paths, tableSpec('tracks')) : null;
+  const tracksSrc = tracksRel ? `(${tracksRel})` : null;
   const enrich: Record<string, string> = tracksSrc ? { track_name: 'title', artist_name: 'artist_name', album_name: 'album_name' } : {};
-  const cols = spec.columns.map((c) => {
-    if (c.name === 'ingested_at') return `TIMESTAMPTZ ${lit(ctx.ingestedAt)} AS ingested_at`;
-    const own = have.has(c.name) ? `a."${c.name}"` : `NULL::${c.type}`;
+  // Only columns this import has are written (all-NULL columns cost a third of the write); the lake's
+  // views read the files with union_by_name and give every table its full set of columns.
+  const cols = spec.columns.flatMap((c) => {
+    if (c.name === 'ingested_at') return [`TIMESTAMPTZ ${lit(ctx.ingestedAt)} AS ingested_at`];
     const fromCatalogue = enrich[c.name];
-    return fromCatalogue ? `coalesce(${own}, t."${fromCatalogue}") AS "${c.name}"` : `${own} AS "${c.name}"`;
+    if (!have.has(c.name)) return fromCatalogue ? [`t."${fromCatalogue}"::${c.type} AS "${c.name}"`] : [];
+    return fromCatalogue ? [`coalesce(a."${c.name}", t."${fromCatalogue}") AS "${c.name}"`] : [`a."${c.name}" AS "${c.name}"`];
   });
   // The UTC day by arithmetic on epoch ms: the same day as a cast through UTC, without the ICU calendar.
   if (table === 'listens') cols.push(`DATE '1970-01-01' + CAST(epoch_ms(a.listened_at) // 86400000 AS INTEGER) AS dt`);
   const join_ = tracksSrc
     ? `LEFT JOIN (SELECT track_key, any_value(title) AS title, any_value(artist_name) AS artist_name, any_value(album_name) AS album_name FROM ${tracksSrc} GROUP BY track_key) t ON t.track_key = a.track_key`
     : '';
-  const where = ['a._reason IS NULL', ...anti].join(' AND ');
+  const where = 'a._reason IS NULL AND a._dup IS NULL';
   const tmpRoot = join(paths.tmp, ctx.importId, table);
   await rm(tmpRoot, { recursive: true, force: true });
   await mkdir(tmpRoot, { recursive: true });

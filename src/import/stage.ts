@@ -42,8 +42,9 @@ export function stageSql(name: string, raw: RawRelation, out: OutputSpec): strin
     // so a valid row pays for each check once. A check that repeats a mapped expression reuses its column.
     const bads = checks.map((k) => reuseMapped(k.bad, out.map));
     select.push(`CASE ${bads.map((b, i) => `WHEN ${b} THEN ${i + 1}`).join(' ')} END AS __k`);
-    select.push(`[${checks.map((k) => sqlText(k.field)).join(', ')}][__k] AS __field`);
-    select.push(`[${checks.map((k) => sqlText('expected ' + k.expected)).join(', ')}][__k] AS __reason`);
+    // CASE on the index, not a list literal: a list would be built for every row.
+    select.push(`CASE WHEN __k IS NOT NULL THEN CASE __k ${checks.map((k, i) => `WHEN ${i + 1} THEN ${sqlText(k.field)}`).join(' ')} END END AS __field`);
+    select.push(`CASE WHEN __k IS NOT NULL THEN CASE __k ${checks.map((k, i) => `WHEN ${i + 1} THEN ${sqlText('expected ' + k.expected)}`).join(' ')} END END AS __reason`);
     const gots = checks.map((k, i) => (k.got ? `WHEN ${i + 1} THEN left(CAST(${k.got} AS VARCHAR), 200)` : '')).filter(Boolean);
     select.push(gots.length > 0 ? `CASE WHEN __k IS NOT NULL THEN CASE __k ${gots.join(' ')} END END AS __got` : `NULL::VARCHAR AS __got`);
   } else {
@@ -58,7 +59,7 @@ export function stageSql(name: string, raw: RawRelation, out: OutputSpec): strin
   if (out.where && raw.lineOffset !== undefined) throw new Error('an output with `where` needs a raw relation with _line');
   const where = out.where ? `WHERE ${out.where}` : '';
   return `CREATE OR REPLACE TEMP TABLE ${name} AS
-SELECT ${line}${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw FROM (
+SELECT ${line}${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw, NULL::VARCHAR AS _dup FROM (
   WITH raw AS (${raw.sql})
   SELECT ${select.join(',\n    ')}
   FROM raw ${where}

@@ -34,12 +34,23 @@ function emptyView(t: TableSpec): string {
   return `SELECT ${cols.join(', ')} WHERE false`;
 }
 
+/**
+ * A SELECT of a table's full set of columns over its files (files hold only the columns their import
+ * had; missing ones read as typed NULLs), or null when the table has no files.
+ */
+export async function tableRelation(conn: DuckDBConnection, paths: DataPaths, t: TableSpec): Promise<string | null> {
+  const src = tableSource(paths, t);
+  if (!src) return null;
+  const present = new Set((await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)).getRows().map((r) => String(r[0])));
+  const cols = t.columns.map((c) => (present.has(c.name) ? `"${c.name}"` : `NULL::${c.type} AS "${c.name}"`));
+  if (t.name === 'listens') cols.push('dt');
+  return `SELECT ${cols.join(', ')} FROM ${src}`;
+}
+
 /** Creates (or replaces) a view per lake table on the connection. */
 export async function attachLake(conn: DuckDBConnection, paths: DataPaths): Promise<void> {
   for (const t of TABLES) {
-    const src = tableSource(paths, t);
-    const body = src ? `SELECT ${t.columns.map((c) => `"${c.name}"`).join(', ')}${t.name === 'listens' ? ', dt' : ''} FROM ${src}` : emptyView(t);
-    await conn.run(`CREATE OR REPLACE VIEW ${t.name} AS ${body}`);
+    await conn.run(`CREATE OR REPLACE VIEW ${t.name} AS ${(await tableRelation(conn, paths, t)) ?? emptyView(t)}`);
   }
   const rejectsGlob = join(paths.rejects, '*.ndjson');
   const hasRejects = existsSync(paths.rejects) && readdirSync(paths.rejects).some((f) => f.endsWith('.ndjson'));

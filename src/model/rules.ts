@@ -31,7 +31,7 @@ export const MAX_MS_PLAYED = DAY_MS;
 export const LISTEN_RULES: readonly Rule[] = [
   {
     field: 'user_id',
-    sql: (c) => `(${c('user_id')} IS NULL OR trim(${c('user_id')}) = '')`,
+    sql: (c) => `(${c('user_id')} IS NULL OR ${c('user_id')} = '' OR (starts_with(${c('user_id')}, ' ') AND trim(${c('user_id')}) = ''))`,
     bad: (l) => l.user_id === null || l.user_id === undefined || l.user_id.trim() === '',
     expected: 'a user id (pass --user ID for exports that do not name one)',
   },
