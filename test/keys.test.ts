@@ -46,3 +46,20 @@ test('SQL and TypeScript spell the same keys and ids', async () => {
     db.close();
   }
 });
+
+test('the fast ISO time reading equals DuckDB zone-aware cast', async () => {
+  const { isoText } = await import('../src/formats/sql.js');
+  const values = [
+    '2026-01-01T08:03:12.345Z', '2026-01-01T08:03:12+02:00', '2026-01-01T08:03:12.5-05:00', '2026-01-01 08:03:12',
+    '2026-01-01', '2026-01-01T08:03:12.345+0530', '2026-13-45 25:00:00', 'garbage', '2026-02-30T00:00:00Z', '1999-12-31 23:59:59.999',
+  ];
+  const db = await openDb();
+  try {
+    for (const v of values) {
+      const [fast, zoned] = (await db.conn.runAndReadAll(`SELECT epoch_us(${isoText(lit(v))}), epoch_us(TRY_CAST(${lit(v)} AS TIMESTAMPTZ))`)).getRows()[0]!;
+      assert.equal(fast, zoned, v);
+    }
+  } finally {
+    db.close();
+  }
+});

@@ -4,7 +4,7 @@
 import { ACTIONS } from '../model/rules.js';
 import type { ColumnSpec } from '../model/schema.js';
 import { csvHeader, sampleLine } from './readers.js';
-import { bool, int, num, q, str } from './sql.js';
+import { bool, int, isoText, num, q, str } from './sql.js';
 import type { Check, JsonType } from './types.js';
 
 /**
@@ -16,7 +16,7 @@ export function anyTime(col: string): string {
   const s = str(col);
   const d = `TRY_CAST(${s} AS DOUBLE)`;
   const ms = `(CASE WHEN abs(${d}) < 1e11 THEN ${d} * 1000 WHEN abs(${d}) < 1e14 THEN ${d} WHEN abs(${d}) < 1e17 THEN ${d} / 1e3 ELSE ${d} / 1e6 END)`;
-  return `(CASE WHEN ${d} IS NOT NULL THEN (CASE WHEN abs(${ms}) < 1e14 THEN make_timestamptz(CAST(round(${ms}) AS BIGINT) * 1000) END) ELSE TRY_CAST(${s} AS TIMESTAMPTZ) END)`;
+  return `(CASE WHEN ${d} IS NOT NULL THEN (CASE WHEN abs(${ms}) < 1e14 THEN make_timestamptz(CAST(round(${ms}) AS BIGINT) * 1000) END) ELSE ${isoText(s)} END)`;
 }
 
 export const TIME_EXPECTED = 'a time: ISO-8601 like 2025-03-20T14:05:00Z (UTC when no zone is given) or Unix seconds or milliseconds';

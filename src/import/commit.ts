@@ -48,11 +48,9 @@ export interface CommitContext {
 /** Tables in commit order: catalogues first, so listens can take names from them. */
 export const COMMIT_ORDER: readonly TableName[] = ['tracks', 'artists', 'tags', 'listens', 'other_plays', 'play_counts', 'artist_tags'];
 
-function keyExpr(table: TableName, alias = ''): string {
-  const k = TABLE_IMPORT[table].key;
-  const a = alias ? `${alias}.` : '';
-  if (k.length === 1) return `${a}"${k[0]}"`;
-  return `concat_ws(chr(31), ${k.map((c) => `coalesce(CAST(${a}"${c}" AS VARCHAR), '')`).join(', ')})`;
+/** The key columns of a table, quoted, optionally qualified. */
+function keyCols(table: TableName, alias = ''): string[] {
+  return TABLE_IMPORT[table].key.map((c) => `${alias ? `${alias}.` : ''}"${c}"`);
 }
 
 const num = (v: unknown): number => Number(v ?? 0);
@@ -83,7 +81,7 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
     byOrigin.set(String(r['origin']), { read: num(r['n']), rejected: num(r['bad']), accepted: 0, duplicatesInImport: 0, duplicatesInLake: 0 });
   }
 
-  const key = keyExpr(table);
+  const key = keyCols(table).join(', ');
   const lakeRel = await tableRelation(conn, paths, tableSpec(table));
   const lakeSrc = lakeRel ? `(${lakeRel})` : null;
   const existing = `existing_${table}_${ctx.importId}`;
@@ -94,15 +92,16 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
     }
   };
   // Within the import the first row of a key wins; the others are duplicates in the import.
-  const dupKeys = num(
-    await scalar(conn, `SELECT count(*) FROM (SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)`),
-  );
+  const dupKeyTable = `dupkeys_${table}_${ctx.importId}`;
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${dupKeyTable} AS SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1`);
+  const dupKeys = num(await scalar(conn, `SELECT count(*) FROM ${dupKeyTable}`));
   if (dupKeys > 0) {
+    const same = keyCols(table).map((k, i) => `v.${k} IS NOT DISTINCT FROM d.${keyCols(table)[i]}`).join(' AND ');
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${dropped} AS
       SELECT _sid, _rid FROM (
-        SELECT _sid, _rid, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
-        FROM ${view} WHERE _reason IS NULL AND ${key} IN (
-          SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1)
+        SELECT _sid, _rid, row_number() OVER (PARTITION BY ${keyCols(table, 'v').join(', ')} ORDER BY _ord, _line) AS rn
+        FROM ${view} v SEMI JOIN ${dupKeyTable} d ON ${same}
+        WHERE v._reason IS NULL
       ) WHERE rn > 1`);
     await mark(`SELECT _sid, _rid FROM ${dropped}`, 'import');
   }
@@ -111,11 +110,14 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
     // Listens can only collide with listens of the same days: read just those partitions.
     let days = '';
     if (table === 'listens') {
-      const r = (await all(conn, `SELECT (min(listened_at) AT TIME ZONE 'UTC')::DATE::VARCHAR AS lo, (max(listened_at) AT TIME ZONE 'UTC')::DATE::VARCHAR AS hi FROM ${view} WHERE _reason IS NULL`))[0];
-      if (r?.['lo']) days = `WHERE dt BETWEEN DATE ${lit(String(r['lo']))} AND DATE ${lit(String(r['hi']))}`;
+      const r = (await all(conn, `SELECT epoch_ms(min(listened_at)) // 86400000 AS lo, epoch_ms(max(listened_at)) // 86400000 AS hi FROM ${view} WHERE _reason IS NULL`))[0];
+      if (r?.['lo'] !== null && r?.['lo'] !== undefined) {
+        days = `WHERE dt BETWEEN DATE '1970-01-01' + CAST(${Number(r['lo'])} AS INTEGER) AND DATE '1970-01-01' + CAST(${Number(r['hi'])} AS INTEGER)`;
+      }
     }
-    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} AS k FROM ${lakeSrc} ${days}`);
-    await mark(`SELECT _sid, _rid FROM ${view} a WHERE _reason IS NULL AND _dup IS NULL AND ${keyExpr(table, 'a')} IN (SELECT k FROM ${existing})`, 'lake');
+    await conn.run(`CREATE OR REPLACE TEMP TABLE ${existing} AS SELECT DISTINCT ${key} FROM ${lakeSrc} ${days}`);
+    const same = keyCols(table).map((k) => `a.${k} IS NOT DISTINCT FROM e.${k}`).join(' AND ');
+    await mark(`SELECT _sid, _rid FROM ${view} a SEMI JOIN ${existing} e ON ${same} WHERE a._reason IS NULL AND a._dup IS NULL`, 'lake');
   }
   for (const r of await all(
     conn,
@@ -130,13 +132,15 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   const tracksRel = table === 'listens' ? await tableRelation(conn, paths, tableSpec('tracks')) : null;
   const tracksSrc = tracksRel ? `(${tracksRel})` : null;
   const enrich: Record<string, string> = tracksSrc ? { track_name: 'title', artist_name: 'artist_name', album_name: 'album_name' } : {};
-  // Only columns this import has are written (all-NULL columns cost a third of the write); the lake's
-  // views read the files with union_by_name and give every table its full set of columns.
-  const cols = spec.columns.flatMap((c) => {
-    if (c.name === 'ingested_at') return [`TIMESTAMPTZ ${lit(ctx.ingestedAt)} AS ingested_at`];
+  // Every file carries the table's full set of columns, so the lake's views read all files with one
+  // schema (no per-query schema merging over hundreds of day files).
+  const cols = spec.columns.map((c) => {
+    if (c.name === 'ingested_at') return `TIMESTAMPTZ ${lit(ctx.ingestedAt)} AS ingested_at`;
+    const computed = TABLE_IMPORT[table].written?.[c.name];
+    if (computed) return `${computed((n) => `a."${n}"`)} AS "${c.name}"`;
+    const own = have.has(c.name) ? `a."${c.name}"` : `NULL::${c.type}`;
     const fromCatalogue = enrich[c.name];
-    if (!have.has(c.name)) return fromCatalogue ? [`t."${fromCatalogue}"::${c.type} AS "${c.name}"`] : [];
-    return fromCatalogue ? [`coalesce(a."${c.name}", t."${fromCatalogue}") AS "${c.name}"`] : [`a."${c.name}" AS "${c.name}"`];
+    return fromCatalogue ? `coalesce(${own}, t."${fromCatalogue}") AS "${c.name}"` : `${own} AS "${c.name}"`;
   });
   // The UTC day by arithmetic on epoch ms: the same day as a cast through UTC, without the ICU calendar.
   if (table === 'listens') cols.push(`DATE '1970-01-01' + CAST(epoch_ms(a.listened_at) // 86400000 AS INTEGER) AS dt`);
@@ -151,7 +155,15 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
     table === 'listens'
       ? `${lit(tmpRoot)} (FORMAT parquet, PARTITION_BY (dt), FILENAME_PATTERN ${lit(`part-${ctx.importId}-{i}`)}, OVERWRITE_OR_IGNORE)`
       : `${lit(join(tmpRoot, `part-${ctx.importId}.parquet`))} (FORMAT parquet)`;
-  const written = num(await scalar(conn, `COPY (SELECT ${cols.join(', ')} FROM ${view} a ${join_} WHERE ${where}) TO ${target}`));
+  // Row order does not matter in the lake; letting DuckDB write partitions in any order keeps both
+  // threads busy. (Staging needs the order kept, so it is switched off only around this write.)
+  await conn.run('SET preserve_insertion_order = false');
+  let written: number;
+  try {
+    written = num(await scalar(conn, `COPY (SELECT ${cols.join(', ')} FROM ${view} a ${join_} WHERE ${where}) TO ${target}`));
+  } finally {
+    await conn.run('SET preserve_insertion_order = true');
+  }
 
   for (const c of byOrigin.values()) c.accepted = c.read - c.rejected - c.duplicatesInImport - c.duplicatesInLake;
   if (written > 0) await publish(tmpRoot, paths.table(table));

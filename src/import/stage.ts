@@ -5,6 +5,7 @@ import { tableSpec, type TableName } from '../model/schema.js';
 import type { RawRelation } from '../formats/readers.js';
 import type { Check, OutputSpec } from '../formats/types.js';
 import { TABLE_IMPORT } from './tables.js';
+import { STR_PREFIX, strInline } from '../formats/sql.js';
 
 const P = '__c_';
 
@@ -29,39 +30,47 @@ export function stageSql(name: string, raw: RawRelation, out: OutputSpec): strin
   const defined = new Set<string>([...Object.keys(out.map), ...Object.keys(rules.derived)]);
   const c = (n: string): string => (defined.has(n) ? `${P}${n}` : 'NULL');
 
-  const select: string[] = raw.lineOffset === undefined ? ['_line'] : [];
-  for (const [col, expr] of Object.entries(out.map)) select.push(`(${expr}) AS ${P}${col}`);
-  for (const [col, fn] of Object.entries(rules.derived)) if (!(col in out.map)) select.push(`(${fn(c)}) AS ${P}${col}`);
+  // Each step is its own SELECT layer over the one before. Columns, not lateral aliases: DuckDB inlines an
+  // alias's whole expression wherever it is used, and the plans of wide formats then grew to seconds.
+  const layers: string[] = [];
+  layers.push(Object.entries(out.map).map(([col, expr]) => `(${expr}) AS ${P}${col}`).join(', '));
+  for (const [col, fn] of Object.entries(rules.derived)) if (!(col in out.map)) layers.push(`(${fn(c)}) AS ${P}${col}`);
 
   const checks: { field: string; bad: string; expected: string; got?: string }[] = [
     ...[...raw.checks, ...(out.checks ?? [])].map((k: Check) => ({ ...k })),
     ...rules.rules.map((r) => ({ field: r.field, bad: r.sql(c), expected: r.expected })),
   ];
   if (checks.length > 0) {
-    // One CASE finds the first failing check; field, reason and the offending value are looked up from it,
-    // so a valid row pays for each check once. A check that repeats a mapped expression reuses its column.
+    // One CASE finds the first failing check; field, reason and the offending value are looked up from its
+    // index (a CASE, not a list literal, which would be built for every row), so a valid row pays for each
+    // check once. A check that repeats a mapped expression reuses its column.
     const bads = checks.map((k) => reuseMapped(k.bad, out.map));
-    select.push(`CASE ${bads.map((b, i) => `WHEN ${b} THEN ${i + 1}`).join(' ')} END AS __k`);
-    // CASE on the index, not a list literal: a list would be built for every row.
-    select.push(`CASE WHEN __k IS NOT NULL THEN CASE __k ${checks.map((k, i) => `WHEN ${i + 1} THEN ${sqlText(k.field)}`).join(' ')} END END AS __field`);
-    select.push(`CASE WHEN __k IS NOT NULL THEN CASE __k ${checks.map((k, i) => `WHEN ${i + 1} THEN ${sqlText('expected ' + k.expected)}`).join(' ')} END END AS __reason`);
+    layers.push(`CASE ${bads.map((b, i) => `WHEN ${b} THEN ${i + 1}`).join(' ')} END AS __k`);
     const gots = checks.map((k, i) => (k.got ? `WHEN ${i + 1} THEN left(CAST(${k.got} AS VARCHAR), 200)` : '')).filter(Boolean);
-    select.push(gots.length > 0 ? `CASE WHEN __k IS NOT NULL THEN CASE __k ${gots.join(' ')} END END AS __got` : `NULL::VARCHAR AS __got`);
+    layers.push(
+      [
+        `CASE WHEN __k IS NOT NULL THEN CASE __k ${checks.map((k, i) => `WHEN ${i + 1} THEN ${sqlText(k.field)}`).join(' ')} END END AS __field`,
+        `CASE WHEN __k IS NOT NULL THEN CASE __k ${checks.map((k, i) => `WHEN ${i + 1} THEN ${sqlText('expected ' + k.expected)}`).join(' ')} END END AS __reason`,
+        gots.length > 0 ? `CASE WHEN __k IS NOT NULL THEN CASE __k ${gots.join(' ')} END END AS __got` : `NULL::VARCHAR AS __got`,
+        `CASE WHEN __k IS NOT NULL THEN ${raw.rawText} END AS __raw`,
+      ].join(', '),
+    );
   } else {
-    select.push(`NULL::VARCHAR AS __field`, `NULL::VARCHAR AS __reason`, `NULL::VARCHAR AS __got`);
+    layers.push(`NULL::VARCHAR AS __field, NULL::VARCHAR AS __reason, NULL::VARCHAR AS __got, NULL::VARCHAR AS __raw`);
   }
-  select.push(`CASE WHEN __field IS NOT NULL THEN ${raw.rawText} END AS __raw`);
   const line = raw.lineOffset === undefined ? '_line, ' : '';
-
   const cols = spec.columns
     .filter((col) => defined.has(col.name))
     .map((col) => `TRY_CAST(${P}${col.name} AS ${col.type}) AS "${col.name}"`);
   if (out.where && raw.lineOffset !== undefined) throw new Error('an output with `where` needs a raw relation with _line');
-  const where = out.where ? `WHERE ${out.where}` : '';
+
+  // Raw columns that str() names are cleaned once, in the first layer.
+  const body = layers.join(' ') + (out.where ?? '');
+  const strCols = [...new Set([...body.matchAll(new RegExp(`"${STR_PREFIX}([A-Za-z0-9_]+)"`, 'g'))].map((m) => m[1]!))];
+  let rel = strCols.length > 0 ? `SELECT *, ${strCols.map((x) => `${strInline(`"${x}"`)} AS "${STR_PREFIX}${x}"`).join(', ')} FROM raw` : 'SELECT * FROM raw';
+  if (out.where) rel = `SELECT * FROM (${rel}) WHERE ${out.where}`;
+  for (const l of layers) rel = `SELECT *, ${l} FROM (${rel})`;
   return `CREATE OR REPLACE TEMP TABLE ${name} AS
-SELECT ${line}${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw, NULL::VARCHAR AS _dup FROM (
-  WITH raw AS (${raw.sql})
-  SELECT ${select.join(',\n    ')}
-  FROM raw ${where}
-)`;
+WITH raw AS (${raw.sql})
+SELECT ${line}${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw, NULL::VARCHAR AS _dup FROM (${rel})`;
 }

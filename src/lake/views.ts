@@ -25,7 +25,7 @@ export function tableSource(paths: DataPaths, t: TableSpec): string | null {
   if (!hasParquet(dir)) return null;
   const glob = t.name === 'listens' ? join(dir, '*', '*.parquet') : join(dir, '*.parquet');
   const hive = t.name === 'listens' ? ', hive_partitioning=true, hive_types={dt: DATE}' : '';
-  return `read_parquet(${lit(glob)}, union_by_name=true${hive})`;
+  return `read_parquet(${lit(glob)}${hive})`;
 }
 
 function emptyView(t: TableSpec): string {
@@ -34,15 +34,11 @@ function emptyView(t: TableSpec): string {
   return `SELECT ${cols.join(', ')} WHERE false`;
 }
 
-/**
- * A SELECT of a table's full set of columns over its files (files hold only the columns their import
- * had; missing ones read as typed NULLs), or null when the table has no files.
- */
-export async function tableRelation(conn: DuckDBConnection, paths: DataPaths, t: TableSpec): Promise<string | null> {
+/** A SELECT of a table's columns over its files, or null when the table has no files. */
+export async function tableRelation(_conn: DuckDBConnection, paths: DataPaths, t: TableSpec): Promise<string | null> {
   const src = tableSource(paths, t);
   if (!src) return null;
-  const present = new Set((await conn.runAndReadAll(`DESCRIBE SELECT * FROM ${src}`)).getRows().map((r) => String(r[0])));
-  const cols = t.columns.map((c) => (present.has(c.name) ? `"${c.name}"` : `NULL::${c.type} AS "${c.name}"`));
+  const cols = t.columns.map((c) => `"${c.name}"`);
   if (t.name === 'listens') cols.push('dt');
   return `SELECT ${cols.join(', ')} FROM ${src}`;
 }
