@@ -5,6 +5,8 @@ import { registerImport } from './commands/import.js';
 import { registerQuery } from './commands/query.js';
 import { registerGenerate } from './commands/generate.js';
 import { registerFormats } from './commands/formats.js';
+import { registerReport } from './commands/report.js';
+import { registerRecap } from './commands/recap.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -17,6 +19,8 @@ export function buildProgram(): Command {
   registerQuery(program);
   registerGenerate(program);
   registerFormats(program);
+  registerReport(program);
+  registerRecap(program);
   program.addHelpText('after', '\nQuick start:\n  earshot generate --out world && earshot import world && earshot query "SELECT count(*) FROM listens"');
   return program;
 }

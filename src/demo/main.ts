@@ -9,6 +9,9 @@ import { formatSummary } from '../import/summary.js';
 import { queryLake } from '../lake/query.js';
 import { renderRows } from '../cli/output.js';
 import { progressBar } from '../cli/progress.js';
+import { buildRecap, renderRecap, toRecapRows } from '../reports/recap.js';
+import { runReports } from '../reports/runner.js';
+import { openStore } from '../store/index.js';
 
 const { values } = parseArgs({
   options: {
@@ -82,6 +85,20 @@ await show(
   'busiest hours (UTC)',
   `SELECT hour(listened_at) AS hour, count(*) AS plays FROM listens GROUP BY 1 ORDER BY plays DESC LIMIT 5`,
 );
+
+step('5. every report group (seed-insights, activity, catalogue, recap) into the store and files');
+const reportsOut = join(dir, 'reports');
+const reportRun = await runReports({ dataDir: data, out: reportsOut });
+for (const o of reportRun.outcomes) console.log(`  ${o.ok ? '✓' : '✗'} ${o.group.padEnd(13)} ${o.report.padEnd(26)} ${o.ok ? `${o.rows.toLocaleString('en-US').padStart(8)} rows → ${o.file?.replace(dir + '/', '')}` : o.error?.message}`);
+console.log(`  generation ${reportRun.generation} published to ${reportRun.store} in ${reportRun.seconds.toFixed(1)} s; files under ${reportsOut}/<report>/`);
+// The recap in that run is of the user with the most plays (its default).
+const recapStore = await openStore(data, { readOnly: true });
+const recapData = (await recapStore.read('recap', { generation: reportRun.generation }))?.data ?? [];
+await recapStore.close();
+const recap = buildRecap(toRecapRows(recapData));
+console.log(`\n  $ earshot recap ${recap.user} --data ${data}    (or: earshot report show recap)\n`);
+console.log(renderRecap(recap, reportRun.range).replace(/^(?=.)/gm, '  '));
+console.log(`\n  more: earshot report list; earshot report run --group activity --from 2026-01-05 --to 2026-01-11 --tz Europe/Berlin --data ${data}`);
 
 step('next');
 console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${data}

@@ -1,0 +1,36 @@
+-- Listening sessions per user. A listen with a session_id belongs to that session; otherwise a new
+-- session starts when a listen begins more than $gap_minutes after every earlier listen of the user
+-- has ended (end = start + ms_played, or the start where the duration is unknown).
+-- Session length = last end - first start, in minutes.
+WITH timed AS (
+  SELECT user_id, session_id, track_key, local_at,
+         epoch_ms(listened_at) AS start_ms,
+         epoch_ms(listened_at) + coalesce(ms_played, 0) AS end_ms
+  FROM range_listens
+),
+marked AS (
+  SELECT *,
+    CASE WHEN start_ms - max(end_ms) OVER (PARTITION BY user_id ORDER BY start_ms, track_key ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+              <= $gap_minutes * 60000 THEN 0 ELSE 1 END AS opens
+  FROM timed
+),
+numbered AS (
+  SELECT *, sum(opens) OVER (PARTITION BY user_id ORDER BY start_ms, track_key ROWS UNBOUNDED PRECEDING) AS gap_session
+  FROM marked
+),
+per_session AS (
+  SELECT user_id, coalesce('id:' || session_id, 'gap:' || gap_session) AS session,
+         min(start_ms) AS start_ms, min(local_at) AS started, (max(end_ms) - min(start_ms)) / 60000 AS minutes, count(*) AS tracks
+  FROM numbered
+  GROUP BY 1, 2
+)
+SELECT
+  user_id,
+  count(*) AS sessions,
+  round(avg(minutes), 1) AS avg_minutes,
+  round(avg(tracks), 2) AS avg_tracks,
+  round(max(minutes), 1) AS longest_minutes,
+  first(started ORDER BY minutes DESC, start_ms) AS longest_started
+FROM per_session
+GROUP BY user_id
+ORDER BY user_id
