@@ -91,17 +91,18 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
       await conn.run(`UPDATE ${s.stage} SET _dup = '${flag}' WHERE rowid IN (SELECT _rid FROM (${rows}) WHERE _sid = ${sid})`);
     }
   };
-  // Within the import the first row of a key wins; the others are duplicates in the import.
+  // Within the import the first row of a key wins; the others are duplicates in the import. Candidates are
+  // found by grouping one 64-bit hash of the key (much cheaper than grouping the key's strings); the
+  // window then partitions the few candidate rows by the key itself, so a hash collision costs nothing.
+  const hashKey = `hash(${keyCols(table).join(', ')})`;
   const dupKeyTable = `dupkeys_${table}_${ctx.importId}`;
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${dupKeyTable} AS SELECT ${key} FROM ${view} WHERE _reason IS NULL GROUP BY ${key} HAVING count(*) > 1`);
+  await conn.run(`CREATE OR REPLACE TEMP TABLE ${dupKeyTable} AS SELECT h FROM (SELECT ${hashKey} AS h FROM ${view} WHERE _reason IS NULL) GROUP BY h HAVING count(*) > 1`);
   const dupKeys = num(await scalar(conn, `SELECT count(*) FROM ${dupKeyTable}`));
   if (dupKeys > 0) {
-    const same = keyCols(table).map((k, i) => `v.${k} IS NOT DISTINCT FROM d.${keyCols(table)[i]}`).join(' AND ');
     await conn.run(`CREATE OR REPLACE TEMP TABLE ${dropped} AS
       SELECT _sid, _rid FROM (
-        SELECT _sid, _rid, row_number() OVER (PARTITION BY ${keyCols(table, 'v').join(', ')} ORDER BY _ord, _line) AS rn
-        FROM ${view} v SEMI JOIN ${dupKeyTable} d ON ${same}
-        WHERE v._reason IS NULL
+        SELECT _sid, _rid, row_number() OVER (PARTITION BY ${key} ORDER BY _ord, _line) AS rn
+        FROM ${view} WHERE _reason IS NULL AND ${hashKey} IN (SELECT h FROM ${dupKeyTable})
       ) WHERE rn > 1`);
     await mark(`SELECT _sid, _rid FROM ${dropped}`, 'import');
   }
