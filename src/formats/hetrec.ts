@@ -12,6 +12,7 @@
 // user_friends.dat is not read (earshot has no table for friendships); in a folder it is skipped.
 // Identities: artists hetrec:artist:<id>, tags hetrec:tag:<id>; user ids are HetRec's numbers as text.
 // No listens come from HetRec: it has no times of play.
+import { readFileSync } from 'node:fs';
 import { sampleLine } from './readers.js';
 import { q, required, str } from './sql.js';
 import type { Check, Format, ReaderSpec, Sample } from './types.js';
@@ -27,7 +28,7 @@ const idSql = (col: string): string => `CAST(TRY_CAST(${str(col)} AS BIGINT) AS 
 /** A check that an id column is present and a whole number. */
 const idCheck = (col: string, what: string): Check => ({
   field: col,
-  bad: `TRY_CAST(${str(col)} AS BIGINT) IS NULL`,
+  bad: `NOT coalesce(regexp_full_match(${str(col)}, '-?[0-9]+'), false)`,
   expected: `${col}, the ${what} (a whole number)`,
   got: q(col),
 });
@@ -78,9 +79,14 @@ export const hetrecArtists: Format = {
 };
 
 /** Latin-1 (as distributed) unless the sample is UTF-8 with non-ASCII text in it. */
+/** UTF-8 when the whole file is valid UTF-8, else Latin-1 (read as Windows-1252, its superset). */
 function tagsEncoding(s: Sample): 'utf-8' | 'latin-1' {
-  if (s.head.includes('\uFFFD')) return 'latin-1';
-  return /[^\x00-\x7F]/.test(s.head) ? 'utf-8' : 'latin-1';
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(s.path));
+    return 'utf-8';
+  } catch {
+    return 'latin-1';
+  }
 }
 
 export const hetrecTags: Format = {

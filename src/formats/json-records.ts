@@ -55,6 +55,13 @@ function scanRecords(text: string, arrayKey?: string): JsonRecordsResult {
     }
     if (text[i] === ']') break;
     start = i;
+    if (text[i] === '}') {
+      // A stray closing brace where a record should start: one broken record, then go on after it.
+      records.push(null);
+      problems.push({ index: records.length, reason: "not valid JSON: unexpected '}' where a record should start" });
+      i++;
+      continue;
+    }
     const end = elementEnd(text, i);
     if (end < 0) {
       problems.push({ index: records.length + 1, reason: `the file ends inside record ${records.length + 1} (truncated JSON); records before it were read` });

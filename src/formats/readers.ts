@@ -4,6 +4,7 @@ import { writeFile } from 'node:fs/promises';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { lit } from '../util/db.js';
+import { InputError } from '../util/errors.js';
 import { jsonRecords } from './json-records.js';
 import type { Check, JsonField, JsonType, ReaderSpec } from './types.js';
 import { q } from './sql.js';
@@ -72,12 +73,22 @@ export interface ReaderContext {
   readonly id: string;
   /** Folder for temporary files of this import. */
   readonly tmpDir: string;
+  /** Read CSV on one thread (needed for quoted line breaks). */
+  readonly serial?: boolean;
+  /** The file to read when it is not `path` (a UTF-8 copy of a Latin-1 file). */
+  readonly readPath?: string;
 }
 
 export async function rawRelation(spec: ReaderSpec, ctx: ReaderContext): Promise<RawRelation> {
   switch (spec.kind) {
-    case 'csv':
-      return csvRelation(spec, ctx);
+    case 'csv': {
+      if (spec.encoding !== 'latin-1') return csvRelation(spec, ctx);
+      // Latin-1 files are often really Windows-1252 (curly quotes in 0x80-0x9F), which DuckDB's latin-1
+      // reader refuses whole: decode in JavaScript (windows-1252 is a superset) into a UTF-8 copy.
+      const utf8 = join(ctx.tmpDir, `utf8-${ctx.id}.csv`);
+      await writeFile(utf8, new TextDecoder('windows-1252').decode(await readFile(ctx.path)));
+      return csvRelation(spec, { ...ctx, readPath: utf8 });
+    }
     case 'ndjson':
       return ndjsonRelation(ctx.path, spec.fields, ctx.id, 'line', []);
     case 'json': {
@@ -99,10 +110,20 @@ export async function rawRelation(spec: ReaderSpec, ctx: ReaderContext): Promise
   }
 }
 
+/** True when a CSV line has a quote that is never closed (then DuckDB would read nothing and say nothing). */
+export function unbalancedQuotes(line: string, quote = '"'): boolean {
+  if (quote === '') return false;
+  return line.split(quote).length % 2 === 0;
+}
+
 function csvRelation(spec: Extract<ReaderSpec, { kind: 'csv' }>, ctx: ReaderContext): RawRelation {
   const delim = spec.delim ?? ',';
   const skip = spec.skip ?? 0;
-  const names = spec.header ? csvHeader(sampleLine(ctx.head, skip), delim) : [...(spec.columns ?? [])];
+  const headerLine = sampleLine(ctx.head, skip);
+  if (spec.header && unbalancedQuotes(headerLine, spec.quote ?? '"')) {
+    throw new InputError(ctx.path, `line ${skip + 1} (the header) has a quote that is never closed: expected a CSV header like a,b,c`);
+  }
+  const names = spec.header ? csvHeader(headerLine, delim) : [...(spec.columns ?? [])];
   const cols = names.map((n, i) => `${lit(n || `column${i}`)}: 'VARCHAR'`).join(', ');
   const table = `csvrej_${ctx.id}`;
   const scan = `csvscan_${ctx.id}`;
@@ -120,11 +141,13 @@ function csvRelation(spec: Extract<ReaderSpec, { kind: 'csv' }>, ctx: ReaderCont
     `max_line_size=10000000`,
     `skip=${skip}`,
   ];
-  if (spec.encoding === 'latin-1') opts.push(`encoding='latin-1'`);
+  // DuckDB cannot read quoted line breaks in parallel together with null_padding; the caller retries
+  // a file that needs it with `serial` set.
+  if (ctx.serial) opts.push('parallel=false');
   const offset = skip + (spec.header ? 1 : 0);
   const rawText = `concat_ws(${lit(delim)}, ${names.map((n, i) => `coalesce(${q(n || `column${i}`)}, '')`).join(', ')})`;
   return {
-    sql: `SELECT * FROM read_csv(${lit(ctx.path)}, ${opts.join(', ')})`,
+    sql: `SELECT * FROM read_csv(${lit(ctx.readPath ?? ctx.path)}, ${opts.join(', ')})`,
     lineOffset: offset + 1,
     checks: [],
     rawText,

@@ -11,7 +11,7 @@ import { acquireLock } from '../lake/lock.js';
 import { dataPaths } from '../lake/paths.js';
 import type { TableName } from '../model/schema.js';
 import { all, lit, openDb, scalar } from '../util/db.js';
-import { errorMessage, UsageError } from '../util/errors.js';
+import { errorMessage, InputError, UsageError } from '../util/errors.js';
 import { COMMIT_ORDER, commitTable, createRejectsTable, type StagedOutput } from './commit.js';
 import { expandInputs, readHead } from './inputs.js';
 import { stageSql } from './stage.js';
@@ -51,6 +51,36 @@ async function withProgress<T>(conn: DuckDBConnection, work: Promise<T>, report:
   } finally {
     clearInterval(timer);
     if (process.env['EARSHOT_TIMING']) console.error(`[timing] ${((performance.now() - t0) / 1000).toFixed(3)} s`);
+  }
+}
+
+/**
+ * DuckDB reads nothing from a text file whose layout is far from what the format declared (a JSON file
+ * forced as CSV, say) and says nothing either. A file with lines that yields no rows and no rejects is
+ * therefore a file-level error, never a silent zero.
+ */
+async function assertSomethingRead(
+  conn: DuckDBConnection,
+  file: { path: string; origin: string },
+  stages: readonly string[],
+  csvRejects: string | undefined,
+  preRejects: number,
+): Promise<void> {
+  let n = preRejects;
+  for (const s of stages) n += Number(await scalar(conn, `SELECT count(*) FROM ${s}`));
+  if (csvRejects) n += Number(await scalar(conn, `SELECT count(*) FROM ${csvRejects}`));
+  if (n > 0) return;
+  const lines = (await readHead(file.path)).split('\n').filter((l) => l.trim() !== '').length;
+  if (lines > 1) throw new InputError(file.origin, 'no record could be read with this format (is it the right --format, delimiter and quoting?)');
+}
+
+/** True when DuckDB refuses to read this CSV in parallel (quoted line breaks with null_padding). */
+async function needsSerialCsv(conn: DuckDBConnection, rawSql: string): Promise<boolean> {
+  try {
+    await conn.run(`SELECT count(*) FROM (${rawSql.replace(/rejects_table='[^']*', rejects_scan='[^']*'/, "rejects_table='serial_probe', rejects_scan='serial_probe_scan'")})`);
+    return false;
+  } catch (err) {
+    return /quoted new ?lines/i.test(errorMessage(err));
   }
 }
 
@@ -99,7 +129,10 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         }
         outcome.format = format.name;
         const id = `${importId}_${i}`;
-        const raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id, tmpDir });
+        let raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id, tmpDir });
+        if (raw.csvRejects && (await needsSerialCsv(conn, raw.sql))) {
+          raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id, tmpDir, serial: true });
+        }
         for (const p of raw.preRejects) {
           await conn.run(
             `INSERT INTO ${rejectsTable} VALUES (${lit(importId)}, ${lit(file.origin)}, NULL, ${lit(raw.locKind)}, ${p.index}, '(record)', ${lit(p.reason)}, NULL, NULL)`,
@@ -120,6 +153,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
           staged.push({ stage, table: out.table, origin: file.origin, source: format.name, ord: i, locKind: raw.locKind, ...(source.lineOffset === undefined ? {} : { lineOffset: source.lineOffset }) });
         }
         if (raw.csvRejects) csvFixes.push({ table: raw.csvRejects.table, expected: raw.csvRejects.expected, outcome });
+        if (raw.lineOffset !== undefined || raw.csvRejects) await assertSomethingRead(conn, file, staged.filter((s) => s.ord === i).map((s) => s.stage), raw.csvRejects?.table, raw.preRejects.length);
         opts.onProgress?.({ phase: 'stage', label: file.origin, step: i + 1, steps: files.length, percent: 100 });
       } catch (err) {
         outcome.error = `could not be read: ${errorMessage(err)}`;
