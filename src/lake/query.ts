@@ -1,6 +1,6 @@
 // Runs DuckDB SQL over the lake's tables and returns plain rows (numbers, strings, booleans, nulls).
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { openDb } from '../util/db.js';
+import { lit, openDb } from '../util/db.js';
 import { QueryError, errorMessage } from '../util/errors.js';
 import { attachLake } from './views.js';
 import { dataPaths } from './paths.js';
@@ -41,6 +41,32 @@ export async function queryLake(dataDir: string, sql: string): Promise<QueryResu
   try {
     await attachLake(db.conn, dataPaths(dataDir));
     return await queryConn(db.conn, sql);
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * Runs a query over the lake and has DuckDB write the result as CSV straight to `target` (e.g.
+ * /dev/stdout): no per-value conversion in JavaScript, which for large results costs more than the
+ * query. Returns false (and writes nothing) when the SQL cannot be wrapped in COPY (e.g. DESCRIBE).
+ */
+export async function queryLakeCsv(dataDir: string, sql: string, target: string): Promise<boolean> {
+  const db = await openDb();
+  try {
+    await attachLake(db.conn, dataPaths(dataDir));
+    const body = sql.trim().replace(/;+\s*$/, '');
+    if (!/^(select|with|from|values|table)\b/i.test(body)) return false;
+    try {
+      await db.conn.run(`COPY (${body}) TO ${lit(target)} (FORMAT csv, HEADER)`);
+      return true;
+    } catch (err) {
+      // stdout may be a socket (a parent process's pipe) that cannot be opened by path: print in JS.
+      if (/Cannot open file/i.test(errorMessage(err))) return false;
+      // Otherwise the same error as the plain path gives, with its hint.
+      await queryConn(db.conn, sql);
+      throw err;
+    }
   } finally {
     db.close();
   }

@@ -2,7 +2,7 @@
 import type { Command, Option } from 'commander';
 import { Option as Opt } from 'commander';
 import { resolveDataDir, dataPaths } from '../../lake/paths.js';
-import { queryLake } from '../../lake/query.js';
+import { queryLake, queryLakeCsv } from '../../lake/query.js';
 import { TABLES } from '../../model/schema.js';
 import { openDb } from '../../util/db.js';
 import { attachLake } from '../../lake/views.js';
@@ -18,7 +18,10 @@ export function registerQuery(program: Command): void {
     .option('--data <dir>', 'data directory (default: $EARSHOT_DATA or ./earshot-data)')
     .addOption(formatOption())
     .action(async (sql: string, o: { data?: string; format: OutputFormat }) => {
-      const res = await queryLake(resolveDataDir(o.data), sql);
+      const dataDir = resolveDataDir(o.data);
+      // CSV goes straight from DuckDB to stdout when it can; tables and JSON are rendered here.
+      if (o.format === 'csv' && process.platform !== 'win32' && (await queryLakeCsv(dataDir, sql, '/dev/stdout'))) return;
+      const res = await queryLake(dataDir, sql);
       console.log(renderRows(res.rows, res.columns, o.format));
     });
 
