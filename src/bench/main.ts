@@ -4,11 +4,13 @@ import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { benchImport } from './import.js';
 import { benchReports } from './reports.js';
+import { benchStream } from './stream.js';
 import { writeResults, type BenchEntry } from './results.js';
 
 const SUITES: Record<string, (ctx: { rows: number; tmp: string; log: (s: string) => void }) => Promise<BenchEntry[]>> = {
   import: async (ctx) => (await benchImport(ctx)).entries,
   reports: benchReports,
+  stream: benchStream,
 };
 
 function parseArgs(argv: string[]): { names: string[]; rows: number } {

@@ -7,6 +7,7 @@ import { registerGenerate } from './commands/generate.js';
 import { registerFormats } from './commands/formats.js';
 import { registerReport } from './commands/report.js';
 import { registerRecap } from './commands/recap.js';
+import { registerStream } from './commands/stream.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
   registerFormats(program);
   registerReport(program);
   registerRecap(program);
+  registerStream(program);
   program.addHelpText('after', '\nQuick start:\n  earshot generate --out world && earshot import world && earshot query "SELECT count(*) FROM listens"');
   return program;
 }

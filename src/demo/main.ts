@@ -100,6 +100,28 @@ console.log(`\n  $ earshot recap ${recap.user} --data ${data}    (or: earshot re
 console.log(renderRecap(recap, reportRun.range).replace(/^(?=.)/gm, '  '));
 console.log(`\n  more: earshot report list; earshot report run --group activity --from 2026-01-05 --to 2026-01-11 --tz Europe/Berlin --data ${data}`);
 
+step('6. stream the lake through the event-time engine: live views, checkpointed');
+{
+  const { runStream } = await import('../engine/runner.js');
+  const { DEFAULT_CONFIG } = await import('../engine/config.js');
+  const { readView } = await import('../store/views.js');
+  const res = await runStream({ dataDir: data, source: { kind: 'lake' }, config: DEFAULT_CONFIG, untilIdle: true, fresh: true });
+  const c = res.counters;
+  console.log(`  $ earshot stream --source lake --until-idle --data ${data}`);
+  console.log(`  ${c['events_in']!.toLocaleString('en-US')} listens in ${res.seconds.toFixed(1)} s (${res.eventsPerSecond.toLocaleString('en-US')}/s): accepted ${c['accepted']}, late ${c['late']}; watermark ${new Date(res.watermark).toISOString()}`);
+  const trending = (await readView(data, 'trending_tracks')).rows;
+  const plays = new Map<unknown, number>();
+  for (const r of trending) plays.set(r['window_start'], (plays.get(r['window_start']) ?? 0) + Number(r['plays']));
+  const busiest = [...plays].sort((a, b) => b[1] - a[1])[0]?.[0];
+  const top = trending.filter((r) => r['window_start'] === busiest).slice(0, 5);
+  console.log(`\n  trending_tracks, the busiest 5-minute window (${String(busiest)}):\n`);
+  console.log(renderRows(top, ['rank', 'track_name', 'artist_name', 'plays'], 'table').replace(/^/gm, '  '));
+  const profiles = (await readView(data, 'user_profiles')).rows.sort((a, b) => Number(b['plays']) - Number(a['plays'])).slice(0, 3);
+  console.log(`\n  user_profiles, the three heaviest listeners:\n`);
+  console.log(renderRows(profiles.map((p) => ({ ...p, minutes: Math.round(Number(p['minutes'])), skip_rate: Number(p['skip_rate']).toFixed(3) })), ['user_id', 'plays', 'minutes', 'skip_rate', 'favourite_genre', 'mood_tags'], 'table').replace(/^/gm, '  '));
+  console.log(`\n  every view as CSV: earshot views dump --data ${data} --out ${join(dir, 'views')}`);
+}
+
 step('next');
 console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${data}
   earshot tables --data ${data}

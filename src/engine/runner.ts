@@ -1,0 +1,280 @@
+// Runs the engine over a source: paces replays (--speed), flushes changed rows into the view store about
+// once a second, and checkpoints (flush, state + position in one file, then ack) every few seconds and
+// at the end. The order — rows written, then the checkpoint, then the ack — is what makes a crash
+// harmless: a restart resumes from the checkpoint, replays what came after it, and the upserts rewrite
+// the same rows.
+import { acquireLock } from '../lake/lock.js';
+import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { openViewStore, type ViewStore } from '../store/views.js';
+import { UsageError } from '../util/errors.js';
+import { checkpointPath, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
+import type { EngineConfig } from './config.js';
+import { Engine } from './engine.js';
+import { openSource, sourceId, type SourceSpec } from './sources/index.js';
+import { sliceBatch, type ListenBatch, type SourcePosition } from './types.js';
+import { ChangeSet } from '../views/tables.js';
+
+export interface RunOptions {
+  readonly dataDir: string;
+  readonly source: SourceSpec;
+  readonly config: EngineConfig;
+  /** Event-time speed (60 = an hour per minute), 'max', or the source's default. */
+  readonly speed?: number | 'max';
+  /** Stop when the source has nothing more (end of a replay, an idle broker). */
+  readonly untilIdle?: boolean;
+  /** Forget the checkpoint and the stored views first. */
+  readonly fresh?: boolean;
+  readonly emitEveryMs?: number;
+  readonly checkpointEveryMs?: number;
+  /** How long the views file may stay attached between writes (see ViewStoreOptions.holdMs). */
+  readonly holdMs?: number;
+  /** Idle time after which a broker source counts as idle, ms. */
+  readonly idleMs?: number;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (p: RunProgress) => void;
+  readonly progressEveryMs?: number;
+  /** Called after each write of the views (for latency measurements). */
+  readonly onEmit?: (e: { at: number; latenciesMs: readonly number[] }) => void;
+}
+
+export interface RunProgress {
+  readonly counters: Readonly<Record<string, number>>;
+  readonly eventsPerSecond: number;
+  readonly watermark: number;
+  readonly maxEventTime: number;
+  readonly lag: number | null;
+  readonly checkpoints: number;
+  readonly resumed: boolean;
+}
+
+export interface RunResult extends RunProgress {
+  readonly seconds: number;
+  readonly position: SourcePosition | null;
+  readonly checkpointBytes: number;
+  readonly emits: number;
+  readonly stateStats: ReturnType<Engine['stats']>;
+  /** Epoch ms when the last batch was applied. */
+  readonly lastBatchAt: number;
+  /** Seconds spent waiting for the source, applying batches, collecting rows, writing them, and writing checkpoints. */
+  readonly timings: { source: number; apply: number; flush: number; write: number; checkpoint: number };
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+/** Emit at least every this many listens: what a flush collects (closed windows at full speed) stays bounded. */
+const EMIT_EVENTS = 3_000_000;
+
+export async function runStream(o: RunOptions): Promise<RunResult> {
+  const t0 = performance.now();
+  const id = sourceId(o.source);
+  await mkdir(o.dataDir, { recursive: true });
+  const release = await acquireLock(join(o.dataDir, 'stream.lock'));
+  const engine = new Engine(o.config);
+  const ckptPath = checkpointPath(o.dataDir);
+  let store: ViewStore | null = null;
+  try {
+    store = await openViewStore(o.dataDir, { holdMs: o.holdMs ?? 10_000 });
+    let from: SourcePosition | null = null;
+    let resumed = false;
+    if (o.fresh) {
+      await removeCheckpoint(ckptPath);
+      await store.clear();
+    } else {
+      const ck = await readCheckpoint(ckptPath);
+      if (ck) {
+        if (ck.header.sourceId !== id) {
+          throw new UsageError(`the views in ${o.dataDir} were built from ${ck.header.sourceId}, not ${id}`, { hint: 'run with --fresh to start the views over from this source' });
+        }
+        if (JSON.stringify(ck.header.config) !== JSON.stringify(o.config)) {
+          throw new UsageError(`the views in ${o.dataDir} were built with other settings (windows or lateness)`, { hint: 'run with the same settings, or with --fresh to rebuild the views' });
+        }
+        engine.restore(ck.state);
+        from = ck.header.position;
+        resumed = true;
+      }
+    }
+    const source = await openSource(o.source, { dataDir: o.dataDir, dicts: engine.dicts, from, untilIdle: o.untilIdle ?? false, idleMs: o.idleMs ?? 2000 });
+    const onAbort = () => source.stop();
+    o.signal?.addEventListener('abort', onAbort, { once: true });
+    const speed = o.speed ?? source.defaultSpeed;
+    const emitEvery = o.emitEveryMs ?? 1000;
+    const ckptEvery = o.checkpointEveryMs ?? 10_000;
+
+    let position = from;
+    let checkpoints = 0;
+    let checkpointBytes = 0;
+    let emits = 0;
+    let lastEmit = performance.now();
+    let lastCkpt = performance.now();
+    let lastProgress = 0;
+    let emittedIn = engine.counters.events_in;
+    let rate = 0;
+    const startIn = engine.counters.events_in;
+    let pendingPublished: { at: number; n: number }[] = [];
+    const timings = { source: 0, apply: 0, flush: 0, write: 0, checkpoint: 0 };
+
+    const counters = (): Record<string, number> => ({
+      ...engine.counters,
+      events_per_second: Math.round(rate),
+      events_per_second_run: Math.round((engine.counters.events_in - startIn) / Math.max(1e-3, (performance.now() - t0) / 1000)),
+      watermark_ms: Number.isFinite(engine.watermark) ? engine.watermark : NaN,
+      max_event_ms: Number.isFinite(engine.maxEventTime) ? engine.maxEventTime : NaN,
+    });
+
+    // Writes overlap the engine: a flush's rows are written while the next batches are applied (two
+    // change sets take turns); the next flush, and every checkpoint, first waits for the write in flight.
+    const sets = [new ChangeSet(), new ChangeSet()];
+    let turn = 0;
+    let writing: Promise<void> = Promise.resolve();
+    /**
+     * Flush + write time of the last emit. While a source has a backlog (a replay, a broker behind), emits
+     * are spaced at least twice that, so writing stays a fraction of the work; once it is caught up, at
+     * least that (a write in flight is always awaited first), so views stay fresh.
+     */
+    let lastEmitCost = 0;
+    let writeError: unknown = null;
+    const settle = async (): Promise<void> => {
+      await writing;
+      if (writeError) throw writeError;
+    };
+    const emit = async (): Promise<void> => {
+      await settle();
+      const now = performance.now();
+      rate = ((engine.counters.events_in - emittedIn) * 1000) / Math.max(1, now - lastEmit);
+      emittedIn = engine.counters.events_in;
+      lastEmit = now;
+      const f0 = performance.now();
+      const changes = engine.flush(sets[(turn ^= 1)]);
+      const f1 = performance.now();
+      timings.flush += f1 - f0;
+      const published = pendingPublished;
+      pendingPublished = [];
+      writing = store!
+        .write(changes, engine.dicts, {
+          counters: counters(),
+          meta: { source: id, position: JSON.stringify(position), mood_tag_share: String(o.config.profiles.moodTagShare), config: JSON.stringify(o.config), updated_at: new Date().toISOString() },
+        })
+        .then(
+          () => {
+            emits++;
+            const done = performance.now();
+            timings.write += done - f1;
+            lastEmitCost = done - f0;
+            if (published.length) {
+              const at = Date.now();
+              o.onEmit?.({ at, latenciesMs: published.map((p) => at - p.at) });
+            }
+          },
+          (err: unknown) => {
+            writeError = err;
+          },
+        );
+    };
+
+    const checkpoint = async (): Promise<void> => {
+      await emit();
+      await settle();
+      const c0 = performance.now();
+      checkpointBytes = await writeCheckpoint(ckptPath, { sourceId: id, position, config: o.config }, engine.snapshot());
+      checkpoints++;
+      lastCkpt = performance.now();
+      timings.checkpoint += lastCkpt - c0;
+      if (position) await source.ack(position);
+      await store!.release();
+    };
+
+    const progress = (force = false): void => {
+      if (!o.onProgress) return;
+      const now = performance.now();
+      if (!force && now - lastProgress < (o.progressEveryMs ?? 500)) return;
+      lastProgress = now;
+      const c = counters();
+      o.onProgress({ counters: c, eventsPerSecond: c['events_per_second_run']!, watermark: engine.watermark, maxEventTime: engine.maxEventTime, lag: source.status().lag, checkpoints, resumed });
+    };
+
+    /** Emits or checkpoints when due; never checkpoints inside a batch (its position is not reached yet). */
+    const maybeFlush = async (batchDone: boolean): Promise<void> => {
+      const now = performance.now();
+      const st = source.status();
+      if (batchDone && (now - lastCkpt >= ckptEvery || (st.unacked !== undefined && st.maxUnacked !== undefined && st.unacked >= st.maxUnacked / 2))) await checkpoint();
+      else if (now - lastEmit >= Math.max(emitEvery, (st.lag !== null && st.lag < 100 ? 1 : 2) * lastEmitCost) || engine.counters.events_in - emittedIn >= EMIT_EVENTS) await emit();
+      progress();
+    };
+
+    // Pacing: event time runs `speed` times faster than the wall clock from the first listen on.
+    let ts0 = NaN;
+    let wall0 = 0;
+    const apply = (b: ListenBatch, rejected: number, duplicates: number) => {
+      const a0 = performance.now();
+      engine.apply(b, rejected, duplicates);
+      timings.apply += performance.now() - a0;
+    };
+    let waitFrom = performance.now();
+    let lastBatchAt = 0;
+
+    try {
+      for await (const batch of source) {
+        timings.source += performance.now() - waitFrom;
+        const b = batch.listens;
+        if (speed === 'max' || b.n === 0) apply(b, batch.rejected, batch.duplicates ?? 0);
+        else {
+          if (Number.isNaN(ts0)) {
+            ts0 = b.ts[0]!;
+            wall0 = performance.now();
+          }
+          let i = 0;
+          let extra = { rejected: batch.rejected, duplicates: batch.duplicates ?? 0 };
+          while (i < b.n) {
+            const due = ts0 + (performance.now() - wall0) * speed;
+            let j = i;
+            while (j < b.n && b.ts[j]! <= due) j++;
+            if (j > i) {
+              apply(sliceBatch(b, i, j), extra.rejected, extra.duplicates);
+              extra = { rejected: 0, duplicates: 0 };
+              i = j;
+            }
+            if (i < b.n) {
+              await sleep(Math.max(5, Math.min(emitEvery / 2, (b.ts[i]! - due) / speed)));
+              await maybeFlush(false);
+            }
+          }
+          if (extra.rejected || extra.duplicates) apply(sliceBatch(b, 0, 0), extra.rejected, extra.duplicates);
+        }
+        position = batch.position;
+        if (b.n > 0) lastBatchAt = Date.now();
+        if (batch.published) pendingPublished.push(...batch.published);
+        await maybeFlush(true);
+        waitFrom = performance.now();
+      }
+    } catch (err) {
+      await source.close().catch(() => undefined);
+      await writing;
+      throw err;
+    } finally {
+      o.signal?.removeEventListener('abort', onAbort);
+    }
+    await checkpoint();
+    await source.close();
+    progress(true);
+    const c = counters();
+    return {
+      counters: c,
+      eventsPerSecond: c['events_per_second_run']!,
+      watermark: engine.watermark,
+      maxEventTime: engine.maxEventTime,
+      lag: null,
+      checkpoints,
+      resumed,
+      seconds: (performance.now() - t0) / 1000,
+      position,
+      checkpointBytes,
+      emits,
+      lastBatchAt,
+      stateStats: engine.stats(),
+      timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v) / 1000])) as RunResult['timings'],
+    };
+  } finally {
+    await store?.close();
+    await release();
+  }
+}

@@ -1,0 +1,68 @@
+// Dictionary encoding done inside DuckDB for the lake and file sources: the engine's dictionaries are
+// mirrored into tables of the source's private in-memory database (not TEMP: a second connection reads
+// ahead with them), new strings are found with one DISTINCT query each (given ids in sorted
+// order, so a replay gives the same ids), and listen queries then join to get integer ids.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import type { Dicts } from '../dict.js';
+import { appendRows } from '../../util/append.js';
+import { streamRows } from './duck.js';
+
+export class DuckDictionaries {
+  private pushed = { users: 0, tracks: 0, artists: 0 };
+
+  private constructor(
+    private readonly conn: DuckDBConnection,
+    private readonly dicts: Dicts,
+  ) {}
+
+  static async create(conn: DuckDBConnection, dicts: Dicts): Promise<DuckDictionaries> {
+    await conn.run(`CREATE OR REPLACE TABLE memory.main.enc_users (user_id VARCHAR, id INTEGER)`);
+    await conn.run(`CREATE OR REPLACE TABLE memory.main.enc_tracks (track_key VARCHAR, id INTEGER)`);
+    await conn.run(`CREATE OR REPLACE TABLE memory.main.enc_artists (artist_name VARCHAR, id INTEGER)`);
+    return new DuckDictionaries(conn, dicts);
+  }
+
+  private async push(): Promise<void> {
+    const d = this.dicts;
+    const p = this.pushed;
+    await appendRows(this.conn, 'enc_users', 'main', 'memory', ['VARCHAR', 'INTEGER'], d.users.values.slice(p.users).map((v, i) => [v, p.users + i]));
+    await appendRows(this.conn, 'enc_tracks', 'main', 'memory', ['VARCHAR', 'INTEGER'], d.tracks.values.slice(p.tracks).map((v, i) => [v, p.tracks + i]));
+    await appendRows(this.conn, 'enc_artists', 'main', 'memory', ['VARCHAR', 'INTEGER'], d.artists.values.slice(p.artists).map((v, i) => [v, p.artists + i]));
+    this.pushed = { users: d.users.size, tracks: d.tracks.size, artists: d.artists.size };
+  }
+
+  /** Gives an id to every user, track and artist of `rel` (a relation with user_id, track_key, track_name, artist_name). */
+  async encode(rel: string): Promise<void> {
+    await this.push();
+    const d = this.dicts;
+    for await (const [u] of streamRows(this.conn, `SELECT DISTINCT user_id FROM (${rel}) WHERE user_id NOT IN (SELECT user_id FROM memory.main.enc_users) ORDER BY 1`)) d.users.id(String(u));
+    for await (const [k, name, artist] of streamRows(
+      this.conn,
+      `SELECT track_key, any_value(track_name), any_value(artist_name) FROM (${rel}) WHERE track_key NOT IN (SELECT track_key FROM memory.main.enc_tracks) GROUP BY 1 ORDER BY 1`,
+    )) {
+      d.track(String(k), name === null ? null : String(name), artist === null ? null : String(artist));
+    }
+    for await (const [a] of streamRows(
+      this.conn,
+      `SELECT DISTINCT artist_name FROM (${rel}) WHERE artist_name IS NOT NULL AND artist_name NOT IN (SELECT artist_name FROM memory.main.enc_artists) ORDER BY 1`,
+    )) {
+      d.artists.id(String(a));
+    }
+    await this.push();
+  }
+
+  /** Genre and mood of every known track from a catalogue relation (track_key, genre, mood); tracks it lacks keep theirs. */
+  async labels(catalogue: string): Promise<void> {
+    for await (const [id, genre, mood] of streamRows(
+      this.conn,
+      `SELECT e.id, c.genre, c.mood FROM memory.main.enc_tracks e JOIN (SELECT track_key, any_value(genre) AS genre, any_value(mood) AS mood FROM (${catalogue}) GROUP BY track_key) c USING (track_key)`,
+    )) {
+      this.dicts.setTrackLabels(Number(id), genre === null ? null : String(genre), mood === null ? null : String(mood));
+    }
+  }
+
+  /** The joins that turn a relation's strings into ids: FROM (rel) l JOIN ... */
+  joins(alias = 'l'): string {
+    return `JOIN memory.main.enc_users eu ON eu.user_id = ${alias}.user_id JOIN memory.main.enc_tracks et ON et.track_key = ${alias}.track_key LEFT JOIN memory.main.enc_artists ea ON ea.artist_name = ${alias}.artist_name`;
+  }
+}

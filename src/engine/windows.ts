@@ -1,0 +1,116 @@
+// Window arithmetic for tumbling and hopping windows. Windows are aligned to the epoch: window k covers
+// [k·slide, k·slide + size). State is kept per pane of gcd(size, slide) ms, so a listen is added once
+// (to its pane) however many windows overlap it, and a window is the sum of its panes.
+import { gcd, type WindowSpec } from './config.js';
+
+export class Hopping {
+  readonly size: number;
+  readonly slide: number;
+  readonly pane: number;
+
+  constructor(w: WindowSpec) {
+    this.size = w.size;
+    this.slide = w.slide;
+    this.pane = gcd(w.size, w.slide);
+  }
+
+  paneOf(ts: number): number {
+    return Math.floor(ts / this.pane);
+  }
+
+  /** First and last window (index k) that contain pane p. */
+  firstWindow(p: number): number {
+    return Math.ceil(((p + 1) * this.pane - this.size) / this.slide);
+  }
+
+  lastWindow(p: number): number {
+    return Math.floor((p * this.pane) / this.slide);
+  }
+
+  start(k: number): number {
+    return k * this.slide;
+  }
+
+  end(k: number): number {
+    return k * this.slide + this.size;
+  }
+
+  /** Panes of window k: [from, to). */
+  panesOf(k: number): [number, number] {
+    return [(k * this.slide) / this.pane, (k * this.slide + this.size) / this.pane];
+  }
+
+  /** Every window holding pane p has closed: its end is at or before the watermark. */
+  paneClosed(p: number, watermark: number): boolean {
+    return this.end(this.lastWindow(p)) <= watermark;
+  }
+}
+
+/** A growable list of ints: a pane's track or user ids in arrival order. */
+export class IntList {
+  a: Int32Array;
+  n = 0;
+
+  constructor(capacity = 64) {
+    this.a = new Int32Array(capacity);
+  }
+
+  grow(): void {
+    const b = new Int32Array(this.a.length * 2);
+    b.set(this.a);
+    this.a = b;
+  }
+
+  push(v: number): void {
+    if (this.n === this.a.length) this.grow();
+    this.a[this.n++] = v;
+  }
+}
+
+/**
+ * Indexes of the `top` largest keys among keys[0..n), largest first, into out (returns how many). A
+ * min-heap of size `top`: most keys lose against its root in one comparison.
+ */
+export function selectTop(keys: Float64Array, n: number, top: number, out: Int32Array): number {
+  const m = Math.min(top, n);
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    if (size < m) {
+      let j = size++;
+      out[j] = i;
+      while (j > 0) {
+        const p = (j - 1) >> 1;
+        if (keys[out[p]!]! <= keys[out[j]!]!) break;
+        const t = out[p]!;
+        out[p] = out[j]!;
+        out[j] = t;
+        j = p;
+      }
+    } else if (keys[i]! > keys[out[0]!]!) {
+      out[0] = i;
+      siftDown(keys, out, size, 0);
+    }
+  }
+  // Heap-sort in place: move the smallest to the end repeatedly, leaving the largest first.
+  for (let end = size - 1; end > 0; end--) {
+    const t = out[0]!;
+    out[0] = out[end]!;
+    out[end] = t;
+    siftDown(keys, out, end, 0);
+  }
+  return m;
+}
+
+function siftDown(keys: Float64Array, heap: Int32Array, size: number, i: number): void {
+  for (;;) {
+    const l = 2 * i + 1;
+    if (l >= size) return;
+    const r = l + 1;
+    const c = r < size && keys[heap[r]!]! < keys[heap[l]!]! ? r : l;
+    if (keys[heap[c]!]! >= keys[heap[i]!]!) return;
+    const t = heap[i]!;
+    heap[i] = heap[c]!;
+    heap[c] = t;
+    i = c;
+  }
+}
