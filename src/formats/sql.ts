@@ -33,9 +33,6 @@ export const isoText = (v: string): string =>
 /** A timestamp from ISO-8601 text (with or without zone; without one it is UTC). */
 export const isoTs = (col: string): string => isoText(str(col));
 
-/** A timestamp from Unix seconds given as text. */
-export const unixTs = (col: string): string => `try(to_timestamp(TRY_CAST(${str(col)} AS DOUBLE)))`;
-
 export const num = (col: string): string => `TRY_CAST(${str(col)} AS DOUBLE)`;
 export const int = (col: string): string => `TRY_CAST(TRY_CAST(${str(col)} AS DOUBLE) AS BIGINT)`;
 

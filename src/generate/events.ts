@@ -7,7 +7,7 @@ import type { Clock } from './clock.js';
 import { ACTIONS, type Listen } from './listen.js';
 import { ChunkWriter } from './out.js';
 import { deriveSeed, mix32, type Rng } from './rng.js';
-import type { Sink } from './sink.js';
+import { OneFileSink, type Sink } from './sink.js';
 import type { Users } from './users.js';
 import { COUNTRIES, DEVICES } from './vocab.js';
 
@@ -15,8 +15,7 @@ export const EVENT_KEYS = ['event_id', 'event_ts', 'user_id', 'song_id', 'artist
 
 const hex8 = (x: number): string => (x >>> 0).toString(16).padStart(8, '0');
 
-export class EventsSink implements Sink {
-  private readonly w: ChunkWriter;
+export class EventsSink extends OneFileSink implements Sink {
   private readonly idPrefix: string;
   private readonly salt: number;
   private readonly userPart: string[];
@@ -27,7 +26,7 @@ export class EventsSink implements Sink {
   private readonly durations: string[];
 
   constructor(out: string, users: Users, cat: Catalogue, private readonly clock: Clock, seed: number, private readonly year: number) {
-    this.w = new ChunkWriter(join(out, 'events.ndjson'));
+    super(new ChunkWriter(join(out, 'events.ndjson')));
     const s = deriveSeed(seed, 0xe7e7);
     this.idPrefix = `{"event_id":"evt-${hex8(s)}`;
     this.salt = mix32(s ^ 0x5bd1e995);
@@ -74,20 +73,4 @@ export class EventsSink implements Sink {
     }
   }
 
-  write(text: string): void {
-    this.w.add(text);
-  }
-
-  get full(): boolean {
-    return this.w.full;
-  }
-
-  flush(): Promise<void> {
-    return this.w.flush();
-  }
-
-  async close(): Promise<string[]> {
-    await this.w.close();
-    return [this.w.path];
-  }
 }

@@ -9,7 +9,7 @@ import type { Catalogue } from './catalogue.js';
 import type { Clock } from './clock.js';
 import { ACTIONS, REASON_END, REASON_START, SKIP, type Listen } from './listen.js';
 import { ChunkWriter, csv } from './out.js';
-import type { Sink } from './sink.js';
+import { OneFileSink, type Sink } from './sink.js';
 import type { Users } from './users.js';
 import { COUNTRIES, DEVICES, GENRES, MOODS } from './vocab.js';
 
@@ -70,8 +70,7 @@ export async function writeTracksParquet(out: string, c: Catalogue): Promise<str
   return path;
 }
 
-export class ParquetSink implements Sink {
-  private readonly w: ChunkWriter;
+export class ParquetSink extends OneFileSink implements Sink {
   private readonly userPart: string[];
   private readonly userPlace: string[];
   private readonly trackPart: string[];
@@ -79,7 +78,7 @@ export class ParquetSink implements Sink {
 
   constructor(private readonly out: string, users: Users, cat: Catalogue, private readonly clock: Clock) {
     checkFields(PARQUET_LISTEN_COLUMNS, LISTEN_FIELDS);
-    this.w = new ChunkWriter(join(out, '.listens.tmp.csv'));
+    super(new ChunkWriter(join(out, '.listens.tmp.csv')));
     this.w.add(LISTEN_FIELDS.join(',') + '\n');
     this.userPart = Array.from({ length: users.count }, (_, u) => `user_${u + 1},`);
     this.userPlace = Array.from({ length: users.count }, (_, u) => {
@@ -111,19 +110,8 @@ export class ParquetSink implements Sink {
     return null;
   }
 
-  write(text: string): void {
-    this.w.add(text);
-  }
 
-  get full(): boolean {
-    return this.w.full;
-  }
-
-  flush(): Promise<void> {
-    return this.w.flush();
-  }
-
-  async close(): Promise<string[]> {
+  override async close(): Promise<string[]> {
     await this.w.close();
     const path = join(this.out, 'listens.parquet');
     try {

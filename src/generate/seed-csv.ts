@@ -7,17 +7,16 @@ import type { Clock } from './clock.js';
 import type { Listen } from './listen.js';
 import { ChunkWriter } from './out.js';
 import type { Rng } from './rng.js';
-import type { Sink } from './sink.js';
+import { OneFileSink, type Sink } from './sink.js';
 
 export const SEED_LOG_HEADER = 'user_id,song_id,timestamp,duration_sec';
 
-export class SeedCsvSink implements Sink {
-  private readonly w: ChunkWriter;
+export class SeedCsvSink extends OneFileSink implements Sink {
   private readonly userIds: string[];
   private readonly songIds: string[];
 
   constructor(out: string, userCount: number, cat: Catalogue, private readonly clock: Clock, private readonly year: number) {
-    this.w = new ChunkWriter(join(out, 'listening_logs.csv'), true);
+    super(new ChunkWriter(join(out, 'listening_logs.csv'), true));
     this.w.add(SEED_LOG_HEADER + '\n');
     this.userIds = Array.from({ length: userCount }, (_, i) => `user_${i + 1},`);
     this.songIds = Array.from({ length: cat.count }, (_, i) => `song_${i + 1},`);
@@ -49,20 +48,4 @@ export class SeedCsvSink implements Sink {
     }
   }
 
-  write(text: string): void {
-    this.w.add(text);
-  }
-
-  get full(): boolean {
-    return this.w.full;
-  }
-
-  flush(): Promise<void> {
-    return this.w.flush();
-  }
-
-  async close(): Promise<string[]> {
-    await this.w.close();
-    return [this.w.path];
-  }
 }

@@ -1,5 +1,6 @@
 // The contract between the listen stream (with its dirty rows) and one output format.
 
+import type { ChunkWriter } from './out.js';
 import type { Listen } from './listen.js';
 import type { Rng } from './rng.js';
 
@@ -22,4 +23,26 @@ export interface Sink {
   flush(): Promise<void>;
   /** Finishes the files and returns their paths. */
   close(): Promise<string[]>;
+}
+
+/** The writing half of a Sink whose rows go to one chunked file: formats extend it and add their rows. */
+export abstract class OneFileSink {
+  constructor(protected readonly w: ChunkWriter) {}
+
+  write(text: string): void {
+    this.w.add(text);
+  }
+
+  get full(): boolean {
+    return this.w.full;
+  }
+
+  flush(): Promise<void> {
+    return this.w.flush();
+  }
+
+  async close(): Promise<string[]> {
+    await this.w.close();
+    return [this.w.path];
+  }
 }

@@ -4,7 +4,7 @@
 import { mkdir, readdir, rename, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tableSpec, TABLES, type TableName } from '../model/schema.js';
+import { tableSpec, type TableName } from '../model/schema.js';
 import { all, lit, scalar } from '../util/db.js';
 import type { DataPaths } from '../lake/paths.js';
 import { tableRelation } from '../lake/views.js';
@@ -190,4 +190,3 @@ export async function createRejectsTable(conn: DuckDBConnection, name: string): 
   );
 }
 
-export const ALL_TABLES: readonly TableName[] = TABLES.map((t) => t.name as TableName);
