@@ -2,9 +2,12 @@
 // reports-activity, reports-catalogue and reports-recap tests. 2026-03-02 is a Monday. ms_played is
 // song_duration × 1000 for `complete` events only (see src/formats/events.ts); t5 is not in the
 // catalogue; t4 has no audio features, popularity or release date; t6 is never played.
+import { after, before } from 'node:test';
+import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runImport } from '../../src/import/run.js';
-import { writeFiles } from './reports.js';
+import { tempDir } from './lake.js';
+import { runAndRead, writeFiles, type Rows } from './reports.js';
 
 export const EVENTS = `event_id,event_ts,user_id,song_id,artist_id,action,device,location,song_duration,session_id
 e1,2026-03-02T08:00:00Z,ua,t1,a1,complete,ios,"Berlin, DE",200,sA1
@@ -35,4 +38,24 @@ export async function importTinyEvents(dir: string): Promise<string> {
   const s = await runImport({ inputs: await writeFiles(join(dir, 'in'), { 'events.csv': EVENTS, 'songs_metadata.csv': CATALOGUE }), dataDir: data });
   if (s.totals.accepted !== 17 || s.totals.rejected !== 0) throw new Error(`tiny events world: expected 17 accepted, 0 rejected, got ${JSON.stringify(s.totals)}`);
   return data;
+}
+
+/**
+ * Registers before/after hooks that import the tiny world into a temp dir and run one report group on
+ * it; the returned getters give the data dir and the group's rows once the hooks have run.
+ */
+export function tinyEventsGroup(group: string): { data: () => string; rows: () => Record<string, Rows> } {
+  let data = '';
+  let rows: Record<string, Rows> = {};
+  let cleanup: () => Promise<void> = async () => undefined;
+  before(async () => {
+    const t = await tempDir();
+    cleanup = t.cleanup;
+    data = await importTinyEvents(t.dir);
+    const res = await runAndRead({ dataDir: data, group });
+    assert.equal(res.summary.failed, 0);
+    rows = res.rows;
+  });
+  after(() => cleanup());
+  return { data: () => data, rows: () => rows };
 }
