@@ -10,6 +10,7 @@ import type { SourceBatch, SourcePosition, StreamSource } from '../types.js';
 import { ACTION_CODE_SQL, BatchBuilder } from './duck.js';
 import { DuckDictionaries } from './encode.js';
 import { stageFiles, type StagedFiles, type StageOptions } from './staged.js';
+import { pullSource } from './lifecycle.js';
 
 export interface FileSourceOptions extends StageOptions {
   readonly dicts: Dicts;
@@ -53,63 +54,40 @@ export async function openFileSource(o: FileSourceOptions): Promise<StreamSource
   }
   const skip = o.from?.kind === 'file' ? o.from.row : 0;
   let row = skip;
-  let stopped = false;
-  let resolveClosed!: () => void;
-  const closedP = new Promise<void>((r) => (resolveClosed = r));
 
-  async function* run(): AsyncGenerator<SourceBatch> {
-    try {
-      const res = await conn.stream(`
-        SELECT eu.id, et.id, coalesce(ea.id, -1), CAST(epoch_ms(l.listened_at) AS DOUBLE), CAST(coalesce(l.ms_played, -1) AS INTEGER), ${ACTION_CODE_SQL('l.action')}
-        FROM ${staged.listens} l ${enc.joins('l')}
-        ORDER BY l._ord, l._k, l._rid OFFSET ${skip}`);
-      const builder = new BatchBuilder(o.batchRows ?? 16_384);
-      // What the files held beyond their listens is counted once, with the first batch of a fresh start.
-      let extra = skip === 0 ? { rejected: staged.rejected, duplicates: staged.duplicates } : { rejected: 0, duplicates: 0 };
-      const out = (): SourceBatch => {
-        const listens = builder.take();
-        row += listens.n;
-        const b: SourceBatch = { listens, position: { kind: 'file', row }, rejected: extra.rejected, duplicates: extra.duplicates };
-        extra = { rejected: 0, duplicates: 0 };
-        return b;
-      };
-      while (!stopped) {
-        const chunk = await res.fetchChunk();
-        if (!chunk || chunk.rowCount === 0) break;
-        builder.addChunk(chunk);
-        if (builder.full) yield out();
-      }
-      if (!stopped && (builder.size > 0 || extra.rejected > 0 || extra.duplicates > 0)) yield out();
-    } finally {
-      db.close();
-      await staged.cleanup();
-      resolveClosed();
+  async function* run(stopped: () => boolean): AsyncGenerator<SourceBatch> {
+    const res = await conn.stream(`
+      SELECT eu.id, et.id, coalesce(ea.id, -1), CAST(epoch_ms(l.listened_at) AS DOUBLE), CAST(coalesce(l.ms_played, -1) AS INTEGER), ${ACTION_CODE_SQL('l.action')}
+      FROM ${staged.listens} l ${enc.joins('l')}
+      ORDER BY l._ord, l._k, l._rid OFFSET ${skip}`);
+    const builder = new BatchBuilder(o.batchRows ?? 16_384);
+    // What the files held beyond their listens is counted once, with the first batch of a fresh start.
+    let extra = skip === 0 ? { rejected: staged.rejected, duplicates: staged.duplicates } : { rejected: 0, duplicates: 0 };
+    const out = (): SourceBatch => {
+      const listens = builder.take();
+      row += listens.n;
+      const b: SourceBatch = { listens, position: { kind: 'file', row }, rejected: extra.rejected, duplicates: extra.duplicates };
+      extra = { rejected: 0, duplicates: 0 };
+      return b;
+    };
+    while (!stopped()) {
+      const chunk = await res.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      builder.addChunk(chunk);
+      if (builder.full) yield out();
     }
+    if (!stopped() && (builder.size > 0 || extra.rejected > 0 || extra.duplicates > 0)) yield out();
   }
 
-  const it = run();
-  let started = false;
-  return {
-    id: fileSourceId(o.inputs),
-    defaultSpeed: 'max',
-    staged,
-    [Symbol.asyncIterator]: () => {
-      started = true;
-      return it;
-    },
-    async ack() {},
-    stop() {
-      stopped = true;
-    },
-    async close() {
-      stopped = true;
-      if (!started) {
-        db.close();
-        await staged.cleanup();
-        resolveClosed();
-      } else await it.return(undefined);
-    },
-    closed: () => closedP,
-    status: () => ({ lag: staged.rows - row }),
+  const release = async (): Promise<void> => {
+    db.close();
+    await staged.cleanup();
   };
+  return pullSource(run, release, {
+    id: fileSourceId(o.inputs),
+    defaultSpeed: 'max' as const,
+    staged,
+    async ack() {},
+    status: () => ({ lag: staged.rows - row }),
+  });
 }

@@ -11,6 +11,7 @@ import { GENRES, MOODS } from '../../generate/vocab.js';
 import { UsageError } from '../../util/errors.js';
 import type { Dicts } from '../dict.js';
 import { actionCode, allocBatch, type SourceBatch, type SourcePosition, type StreamSource } from '../types.js';
+import { pullSource } from './lifecycle.js';
 
 export interface GeneratorOptions {
   readonly users: number;
@@ -76,66 +77,44 @@ export async function openGeneratorSource(o: GeneratorSourceOptions): Promise<St
   let seq = 0;
   const skip = o.from?.kind === 'generator' ? o.from.seq : 0;
   while (seq < skip && engine.next(l)) seq++;
-  let stopped = false;
-  let resolveClosed!: () => void;
-  const closedP = new Promise<void>((r) => (resolveClosed = r));
 
-  async function* run(): AsyncGenerator<SourceBatch> {
-    try {
-      while (!stopped) {
-        const c = allocBatch(rows);
-        let n = 0;
-        while (n < rows && engine.next(l)) {
-          seq++;
-          let u = userIds[l.user]!;
-          if (u < 0) u = userIds[l.user] = d.users.id(`user_${l.user + 1}`);
-          let t = trackIds[l.track]!;
-          if (t < 0) {
-            const a = cat.artistOf[l.track]!;
-            t = trackIds[l.track] = d.track(`spotify:track:${cat.spotifyId[l.track]}`, cat.title[l.track], cat.artistName[a], GENRES[cat.genre[l.track]!], MOODS[cat.mood[l.track]!]);
-          }
+  async function* run(stopped: () => boolean): AsyncGenerator<SourceBatch> {
+    while (!stopped()) {
+      const c = allocBatch(rows);
+      let n = 0;
+      while (n < rows && engine.next(l)) {
+        seq++;
+        let u = userIds[l.user]!;
+        if (u < 0) u = userIds[l.user] = d.users.id(`user_${l.user + 1}`);
+        let t = trackIds[l.track]!;
+        if (t < 0) {
           const a = cat.artistOf[l.track]!;
-          let ai = artistIds[a]!;
-          if (ai < 0) ai = artistIds[a] = d.artists.id(cat.artistName[a]!);
-          c.user[n] = u;
-          c.track[n] = t;
-          c.artist[n] = ai;
-          c.ts[n] = l.startMs;
-          c.ms[n] = l.playedMs;
-          c.action[n] = codes[l.outcome]!;
-          n++;
+          t = trackIds[l.track] = d.track(`spotify:track:${cat.spotifyId[l.track]}`, cat.title[l.track], cat.artistName[a], GENRES[cat.genre[l.track]!], MOODS[cat.mood[l.track]!]);
         }
-        if (n === 0) return;
-        yield {
-          listens: { n, user: c.user.subarray(0, n), track: c.track.subarray(0, n), artist: c.artist.subarray(0, n), ts: c.ts.subarray(0, n), ms: c.ms.subarray(0, n), action: c.action.subarray(0, n) },
-          position: { kind: 'generator', seq, startMs },
-          rejected: 0,
-        };
+        const a = cat.artistOf[l.track]!;
+        let ai = artistIds[a]!;
+        if (ai < 0) ai = artistIds[a] = d.artists.id(cat.artistName[a]!);
+        c.user[n] = u;
+        c.track[n] = t;
+        c.artist[n] = ai;
+        c.ts[n] = l.startMs;
+        c.ms[n] = l.playedMs;
+        c.action[n] = codes[l.outcome]!;
+        n++;
       }
-    } finally {
-      resolveClosed();
+      if (n === 0) return;
+      yield {
+        listens: { n, user: c.user.subarray(0, n), track: c.track.subarray(0, n), artist: c.artist.subarray(0, n), ts: c.ts.subarray(0, n), ms: c.ms.subarray(0, n), action: c.action.subarray(0, n) },
+        position: { kind: 'generator', seq, startMs },
+        rejected: 0,
+      };
     }
   }
 
-  const it = run();
-  let started = false;
-  return {
+  return pullSource(run, () => undefined, {
     id: generatorId(g),
-    defaultSpeed: g.start === 'now' ? 1 : 'max',
-    [Symbol.asyncIterator]: () => {
-      started = true;
-      return it;
-    },
+    defaultSpeed: g.start === 'now' ? 1 : ('max' as const),
     async ack() {},
-    stop() {
-      stopped = true;
-    },
-    async close() {
-      stopped = true;
-      if (!started) resolveClosed();
-      else await it.return(undefined);
-    },
-    closed: () => closedP,
     status: () => ({ lag: g.events - seq }),
-  };
+  });
 }

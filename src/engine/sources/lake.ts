@@ -17,6 +17,7 @@ import type { SourceBatch, SourcePosition, StreamSource } from '../types.js';
 import type { DuckDBConnection, DuckDBDataChunk, DuckDBResult } from '@duckdb/node-api';
 import { ACTION_CODE_SQL, BatchBuilder } from './duck.js';
 import { DuckDictionaries } from './encode.js';
+import { pullSource } from './lifecycle.js';
 
 export interface LakeSourceOptions {
   readonly dataDir: string;
@@ -57,7 +58,7 @@ async function dayGroups(dir: string, from: string): Promise<{ first: string; la
   return groups;
 }
 
-const NEEDED: Record<string, string> = { user_id: 'VARCHAR', track_key: 'VARCHAR', artist_name: 'VARCHAR', listened_at: 'TIMESTAMPTZ', ms_played: 'BIGINT', action: 'VARCHAR' };
+const NEEDED = ['user_id', 'track_key', 'artist_name', 'listened_at', 'ms_played', 'action'];
 
 export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource> {
   if (o.from && o.from.kind !== 'lake') throw new Error(`a lake source cannot resume from a ${o.from.kind} position`);
@@ -65,9 +66,6 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
   const db = await openDb();
   const conn = db.conn;
   let pos = o.from as Extract<SourcePosition, { kind: 'lake' }> | null;
-  let stopped = false;
-  let resolveClosed!: () => void;
-  const closedP = new Promise<void>((r) => (resolveClosed = r));
   const enc = await DuckDictionaries.create(conn, o.dicts);
 
   async function refresh(): Promise<void> {
@@ -78,18 +76,17 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
 
   /** Runs a group's query and fetches its first chunk: the sort happens here, so starting it early overlaps it with the engine. */
   async function start(c: DuckDBConnection, g: { files: string[] }, after: string): Promise<{ res: DuckDBResult; first: DuckDBDataChunk | null }> {
-    const rel = `read_parquet([${g.files.map(lit).join(', ')}], union_by_name=true)`;
-    const present = new Set((await c.runAndReadAll(`DESCRIBE SELECT * FROM ${rel}`)).getRows().map((r) => String(r[0])));
-    const cols = Object.entries(NEEDED).map(([k, t]) => (present.has(k) ? k : `NULL::${t} AS ${k}`));
+    // Every lake file carries the table's full set of columns (src/import/commit.ts), so no schema merge.
+    const rel = `read_parquet([${g.files.map(lit).join(', ')}])`;
     const res = await c.stream(`
       SELECT eu.id, et.id, coalesce(ea.id, -1), CAST(epoch_ms(l.listened_at) AS DOUBLE) AS ts, CAST(coalesce(l.ms_played, -1) AS INTEGER), ${ACTION_CODE_SQL('l.action')}
-      FROM (SELECT ${cols.join(', ')} FROM ${rel}) l ${enc.joins('l')}
+      FROM (SELECT ${NEEDED.join(', ')} FROM ${rel}) l ${enc.joins('l')}
       ${after}
       ORDER BY ts, eu.id, et.id`);
     return { res, first: await res.fetchChunk() };
   }
 
-  async function* run(): AsyncGenerator<SourceBatch> {
+  async function* run(stopped: () => boolean): AsyncGenerator<SourceBatch> {
     const conns = [conn, await db.instance.connect()];
     try {
       await refresh();
@@ -114,7 +111,7 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
             if (builder.full) {
               pos = { kind: 'lake', ...last };
               yield { listens: builder.take(), position: pos, rejected: 0 };
-              if (stopped) {
+              if (stopped()) {
                 await next?.catch(() => undefined);
                 return;
               }
@@ -126,41 +123,15 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
           pos = { kind: 'lake', ...last };
           yield { listens: builder.take(), position: pos, rejected: 0 };
         }
-        if (o.untilIdle || stopped) return;
+        if (o.untilIdle || stopped()) return;
         await sleep(o.pollMs ?? 5000);
-        if (stopped) return;
+        if (stopped()) return;
         await refresh();
       }
     } finally {
       conns[1]!.closeSync();
-      db.close();
-      resolveClosed();
     }
   }
 
-  const it = run();
-  let started = false;
-  return {
-    id: 'lake',
-    defaultSpeed: 'max',
-    [Symbol.asyncIterator]: () => {
-      started = true;
-      return it;
-    },
-    async ack() {},
-    stop() {
-      stopped = true;
-    },
-    async close() {
-      stopped = true;
-      if (!started) {
-        db.close();
-        resolveClosed();
-        return;
-      }
-      await it.return(undefined);
-    },
-    closed: () => closedP,
-    status: () => ({ lag: null }),
-  };
+  return pullSource(run, () => db.close(), { id: 'lake', defaultSpeed: 'max' as const, async ack() {}, status: () => ({ lag: null }) });
 }
