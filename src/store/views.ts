@@ -8,7 +8,6 @@
 // (stream_users, stream_tracks, stream_labels). Each view is also a SQL view over them with readable
 // columns (trending_tracks, action_counts, active_users, user_profiles, sessions, late_listens,
 // counters), so `SELECT * FROM trending_tracks` works on the file directly.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -17,10 +16,10 @@ import type { Dicts } from '../engine/dict.js';
 import { plain } from '../lake/query.js';
 import { appendNumeric, appendRows } from '../util/append.js';
 import { ident, lit, openDb, type Db } from '../util/db.js';
-import { EarshotError, errorMessage } from '../util/errors.js';
-import { retry } from '../util/retry.js';
+import { EarshotError } from '../util/errors.js';
 import { VIEW_NAMES, VIEW_TABLES, type ChangeSet, type ViewName, type ViewTable } from '../views/tables.js';
 import { schemaSql, VIEW_ORDER } from './views-schema.js';
+import { attachStoreFile } from './attach.js';
 
 export { VIEW_ORDER } from './views-schema.js';
 
@@ -52,20 +51,9 @@ export interface ViewStore {
 }
 
 async function attach(conn: DuckDBConnection, path: string, mode: 'read' | 'write'): Promise<string> {
-  const alias = `earshot_views_${randomBytes(4).toString('hex')}`;
-  await retry(
-    async () => {
-      try {
-        await conn.run(`ATTACH ${lit(path)} AS ${alias}${mode === 'read' ? ' (READ_ONLY)' : ''}`);
-      } catch (err) {
-        const msg = errorMessage(err);
-        if (/lock/i.test(msg)) throw new ViewStoreBusyError(`the views file ${path} is in use by another process`, { retriable: true, cause: err, hint: 'try again in a moment' });
-        throw err;
-      }
-    },
-    { attempts: 20, baseMs: 50, maxMs: 1000 },
-  );
-  return alias;
+  const busy = (cause: unknown): Error =>
+    new ViewStoreBusyError(`the views file ${path} is in use by another process`, { retriable: true, cause, hint: 'try again in a moment' });
+  return attachStoreFile(conn, path, 'earshot_views', mode, busy, { attempts: 20, baseMs: 50, maxMs: 1000 });
 }
 
 export interface ViewStoreOptions {

@@ -11,7 +11,6 @@
 // Publishing is one transaction: the run's rows in report_tables, the generation marked published, the
 // pointers flipped, older generations beyond `keep` unlisted; their files are deleted after the commit.
 // A run that dies before publishing is invisible; the next run deletes what it wrote.
-import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import { hostname } from 'node:os';
@@ -19,8 +18,8 @@ import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { plain } from '../../lake/query.js';
 import { ident, lit, openDb, type Db } from '../../util/db.js';
-import { EarshotError, errorMessage } from '../../util/errors.js';
-import { retry } from '../../util/retry.js';
+import { EarshotError } from '../../util/errors.js';
+import { attachStoreFile } from '../attach.js';
 import type { GenerationInfo, GenerationWriter, PutResult, ReportQuery, ReportStore, StoredReportInfo, StoreOptions } from '../types.js';
 
 /** The store file is held by another process (DuckDB allows one process per file at a time). */
@@ -68,21 +67,11 @@ export async function openDuckDbStore(path: string, opts: StoreOptions = {}): Pr
 
   /** Attaches store.duckdb for the length of `work` (in one transaction when asked), then detaches it. */
   async function withStore<T>(mode: 'read' | 'write', transaction: boolean, work: (q: (name: string) => string) => Promise<T>): Promise<T> {
-    const alias = `earshot_store_${randomBytes(4).toString('hex')}`;
-    const q = (name: string): string => `${alias}.main.${ident(name)}`;
     if (mode === 'write') await mkdir(dirname(path), { recursive: true });
-    await retry(
-      async () => {
-        try {
-          await conn.run(`ATTACH ${lit(path)} AS ${alias}${mode === 'read' ? ' (READ_ONLY)' : ''}`);
-        } catch (err) {
-          const msg = errorMessage(err);
-          if (/lock/i.test(msg)) throw new StoreBusyError(`the report store ${path} is in use by another process`, { retriable: true, cause: err, hint: 'try again when the other earshot command has finished' });
-          throw err;
-        }
-      },
-      { attempts: 8, baseMs: 100 },
-    );
+    const busy = (cause: unknown): Error =>
+      new StoreBusyError(`the report store ${path} is in use by another process`, { retriable: true, cause, hint: 'try again when the other earshot command has finished' });
+    const alias = await attachStoreFile(conn, path, 'earshot_store', mode, busy, { attempts: 8, baseMs: 100 });
+    const q = (name: string): string => `${alias}.main.${ident(name)}`;
     try {
       if (mode === 'write') for (const s of SCHEMA) await conn.run(s.replace(/(EXISTS )(\w+)/, (_m, a: string, n: string) => `${a}${q(n)}`));
       if (!transaction) return await work(q);
