@@ -36,6 +36,12 @@ export interface RunOptions {
   readonly progressEveryMs?: number;
   /** Called after each write of the views (for latency measurements). */
   readonly onEmit?: (e: { at: number; latenciesMs: readonly number[] }) => void;
+  /** Start over (as --fresh) when the checkpoint was made from another source, instead of failing. */
+  readonly freshOnOtherSource?: boolean;
+  /** Called once the engine is restored (or fresh), before the first batch: in-process readers keep it. */
+  readonly onReady?: (engine: Engine, resumed: boolean) => void;
+  /** Called with each flush's changed rows and the counters, before they are written (in-process live views). */
+  readonly onChanges?: (changes: ChangeSet, counters: Readonly<Record<string, number>>) => void;
 }
 
 export interface RunProgress {
@@ -80,7 +86,12 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       await removeCheckpoint(ckptPath);
       await store.clear();
     } else {
-      const ck = await readCheckpoint(ckptPath);
+      let ck = await readCheckpoint(ckptPath);
+      if (ck && ck.header.sourceId !== id && o.freshOnOtherSource) {
+        await removeCheckpoint(ckptPath);
+        await store.clear();
+        ck = null;
+      }
       if (ck) {
         if (ck.header.sourceId !== id) {
           throw new UsageError(`the views in ${o.dataDir} were built from ${ck.header.sourceId}, not ${id}`, { hint: 'run with --fresh to start the views over from this source' });
@@ -93,6 +104,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
         resumed = true;
       }
     }
+    o.onReady?.(engine, resumed);
     const source = await openSource(o.source, { dataDir: o.dataDir, dicts: engine.dicts, from, untilIdle: o.untilIdle ?? false, idleMs: o.idleMs ?? 2000 });
     const onAbort = () => source.stop();
     o.signal?.addEventListener('abort', onAbort, { once: true });
@@ -145,6 +157,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       lastEmit = now;
       const f0 = performance.now();
       const changes = engine.flush(sets[(turn ^= 1)]);
+      if (o.onChanges) o.onChanges(changes, counters());
       const f1 = performance.now();
       timings.flush += f1 - f0;
       const published = pendingPublished;

@@ -46,7 +46,9 @@ export type SourcePosition =
   | { readonly kind: 'lake'; readonly ts: number; readonly user: number; readonly track: number }
   | { readonly kind: 'file'; readonly row: number }
   | { readonly kind: 'generator'; readonly seq: number; readonly startMs: number }
-  | { readonly kind: 'nats'; readonly seq: number };
+  | { readonly kind: 'nats'; readonly seq: number }
+  /** `earshot serve`: the lake replayed up to `lake` (null: not started), then the server's own listens up to ingest sequence `seq`. */
+  | { readonly kind: 'serve'; readonly lake: { readonly ts: number; readonly user: number; readonly track: number } | null; readonly seq: number };
 
 export interface SourceBatch {
   readonly listens: ListenBatch;

@@ -28,7 +28,7 @@ export function tableSource(paths: DataPaths, t: TableSpec): string | null {
   return `read_parquet(${lit(glob)}${hive})`;
 }
 
-function emptyView(t: TableSpec): string {
+export function emptyView(t: TableSpec): string {
   const cols = t.columns.map((c) => `NULL::${c.type} AS "${c.name}"`);
   if (t.name === 'listens') cols.push('NULL::DATE AS dt');
   return `SELECT ${cols.join(', ')} WHERE false`;

@@ -222,3 +222,21 @@ export async function runReports(opts: RunOptions): Promise<RunSummary> {
     await rm(work, { recursive: true, force: true });
   }
 }
+
+/**
+ * A report's rows computed on `conn` without publishing them (the server's reads of a recap for any
+ * range). The connection must have the lake's views; the range views are (re)created on it.
+ */
+export async function reportRows(conn: DuckDBConnection, spec: ReportSpec, given: Readonly<Record<string, string>>, range: RunRange): Promise<Record<string, unknown>[]> {
+  const values = reportParams(spec, given, range);
+  const sql = await reportSql(spec);
+  await createScope(conn, range);
+  const stmt = await conn.prepare(sql);
+  binder(spec, values)(stmt);
+  try {
+    const reader = await stmt.runAndReadAll();
+    return reader.getRowObjectsJson() as Record<string, unknown>[];
+  } catch (err) {
+    throw sqlError(spec.name, err);
+  }
+}

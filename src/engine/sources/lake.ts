@@ -27,6 +27,8 @@ export interface LakeSourceOptions {
   readonly untilIdle: boolean;
   readonly pollMs?: number;
   readonly batchRows?: number;
+  /** Leave out listens whose origin is LIKE this pattern (the server's own, which it feeds itself). */
+  readonly excludeOrigin?: string;
 }
 
 const DAY = 86_400_000;
@@ -67,10 +69,11 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
   const conn = db.conn;
   let pos = o.from as Extract<SourcePosition, { kind: 'lake' }> | null;
   const enc = await DuckDictionaries.create(conn, o.dicts);
+  const skip = o.excludeOrigin ? (col: string) => `(${col} IS NULL OR ${col} NOT LIKE ${lit(o.excludeOrigin!)})` : null;
 
   async function refresh(): Promise<void> {
     await attachLake(conn, paths);
-    await enc.encode(`SELECT user_id, track_key, track_name, artist_name FROM listens`);
+    await enc.encode(`SELECT user_id, track_key, track_name, artist_name FROM listens${skip ? ` WHERE ${skip('origin')}` : ''}`);
     await enc.labels(`SELECT track_key, genre, mood FROM tracks`);
   }
 
@@ -80,8 +83,8 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
     const rel = `read_parquet([${g.files.map(lit).join(', ')}])`;
     const res = await c.stream(`
       SELECT eu.id, et.id, coalesce(ea.id, -1), CAST(epoch_ms(l.listened_at) AS DOUBLE) AS ts, CAST(coalesce(l.ms_played, -1) AS INTEGER), ${ACTION_CODE_SQL('l.action')}
-      FROM (SELECT ${NEEDED.join(', ')} FROM ${rel}) l ${enc.joins('l')}
-      ${after}
+      FROM (SELECT ${NEEDED.join(', ')}${skip ? ', origin' : ''} FROM ${rel}) l ${enc.joins('l')}
+      ${skip ? (after ? `${after} AND ${skip('l.origin')}` : `WHERE ${skip('l.origin')}`) : after}
       ORDER BY ts, eu.id, et.id`);
     return { res, first: await res.fetchChunk() };
   }

@@ -1,0 +1,113 @@
+// The server's one DuckDB instance: the ingest file (DATA/ingest.duckdb, the write-ahead part of the
+// lake) attached, and a few connections for reads, sharing the lake's views, where `listens` also
+// covers the listens acknowledged but not yet moved into Parquet. One instance, because DuckDB lets
+// one process hold a file once; several connections, because reads run in parallel on them.
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { plain, type QueryResult } from '../lake/query.js';
+import { attachLake, emptyView, tableRelation } from '../lake/views.js';
+import { dataPaths } from '../lake/paths.js';
+import { LISTEN_COLUMNS, columnDdl, tableSpec } from '../model/schema.js';
+import { lit, openDb, type Db } from '../util/db.js';
+import { QueryError, errorMessage } from '../util/errors.js';
+
+export const INGEST_FILE = 'ingest.duckdb';
+
+/** DDL of the ingest file: acknowledged listens waiting for the lake, the ids of every stored listen, and markers. */
+export function ingestSchema(alias: string): string[] {
+  return [
+    `CREATE TABLE IF NOT EXISTS ${alias}.pending (seq BIGINT, ${columnDdl(LISTEN_COLUMNS)})`,
+    `CREATE TABLE IF NOT EXISTS ${alias}.seen (id UBIGINT)`,
+    `CREATE TABLE IF NOT EXISTS ${alias}.meta (k VARCHAR PRIMARY KEY, v VARCHAR)`,
+    `CREATE TABLE IF NOT EXISTS ${alias}.playing_now (user_id VARCHAR PRIMARY KEY, updated_at TIMESTAMPTZ, track_name VARCHAR, artist_name VARCHAR, album_name VARCHAR, payload VARCHAR)`,
+  ];
+}
+
+export interface ServeDb {
+  readonly db: Db;
+  /** The connection ingest commits run on (one writer). */
+  readonly writer: DuckDBConnection;
+  /** Runs a read on a free connection of the pool. */
+  read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** Rows of a read-only query, as plain values. */
+  query(sql: string): Promise<QueryResult>;
+  /** Re-creates the lake views (after a flush or an import added files); never fails (the old views stay). */
+  refreshLake(): Promise<void>;
+  close(): void;
+}
+
+export async function openServeDb(dataDir: string, opts: { readers?: number } = {}): Promise<ServeDb> {
+  const db = await openDb();
+  const writer = db.conn;
+  await writer.run(`ATTACH ${lit(join(dataDir, INGEST_FILE))} AS ingest`);
+  for (const s of ingestSchema('ingest')) await writer.run(s);
+  const paths = dataPaths(dataDir);
+  const pool: DuckDBConnection[] = [];
+  for (let i = 0; i < (opts.readers ?? 4); i++) {
+    const c = await db.instance.connect();
+    await c.run(`SET TimeZone='UTC'`);
+    pool.push(c);
+  }
+  const free = [...pool];
+  const waiting: ((c: DuckDBConnection) => void)[] = [];
+
+  async function lakeViews(conn: DuckDBConnection): Promise<void> {
+    await attachLake(conn, paths);
+    // Parquet listens plus the acknowledged ones still in the ingest file: both are "the lake".
+    const spec = tableSpec('listens');
+    await conn.run(`CREATE OR REPLACE VIEW lake_listens AS ${(await tableRelation(conn, paths, spec)) ?? emptyView(spec)}`);
+    const cols = LISTEN_COLUMNS.map((c) => `"${c.name}"`).join(', ');
+    await conn.run(
+      `CREATE OR REPLACE VIEW listens AS SELECT * FROM lake_listens UNION ALL SELECT ${cols}, DATE '1970-01-01' + CAST(epoch_ms(listened_at) // 86400000 AS INTEGER) AS dt FROM ingest.pending`,
+    );
+  }
+
+  // Views live in the instance's catalog, shared by every connection: (re)created once, one refresh at a time.
+  await lakeViews(writer);
+  let refreshing: Promise<void> = Promise.resolve();
+
+  async function acquire(): Promise<DuckDBConnection> {
+    const c = free.pop();
+    if (c) return c;
+    return new Promise((r) => waiting.push(r));
+  }
+  function releaseConn(c: DuckDBConnection): void {
+    const w = waiting.shift();
+    if (w) w(c);
+    else free.push(c);
+  }
+
+  return {
+    db,
+    writer,
+    async read(work) {
+      const c = await acquire();
+      try {
+        return await work(c);
+      } finally {
+        releaseConn(c);
+      }
+    },
+    async query(sql) {
+      const c = await acquire();
+      try {
+        const reader = await c.runAndReadAll(sql);
+        const columns = reader.columnNames();
+        return { columns, rows: reader.getRows().map((r) => Object.fromEntries(columns.map((k, i) => [k, plain(r[i])]))) };
+      } catch (err) {
+        throw new QueryError(errorMessage(err), { cause: err });
+      } finally {
+        releaseConn(c);
+      }
+    },
+    refreshLake() {
+      const c = pool[0]!;
+      refreshing = refreshing.then(() => lakeViews(c)).catch(() => undefined);
+      return refreshing;
+    },
+    close() {
+      for (const c of pool) c.closeSync();
+      db.close();
+    },
+  };
+}

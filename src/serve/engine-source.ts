@@ -1,0 +1,120 @@
+// The stream engine's source inside `earshot serve`: first the lake (history, replayed as fast as
+// possible and resumed after the checkpoint's place), leaving out the server's own listens, then the
+// listens the server acknowledges, read from the ingest file by sequence number as each commit lands.
+// The checkpoint holds both places; the flusher moves listens into Parquet only once a checkpoint
+// covers them, so a restart neither loses nor counts twice.
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { openLakeSource } from '../engine/sources/lake.js';
+import { ACTION_CODE_SQL, BatchBuilder } from '../engine/sources/duck.js';
+import { DuckDictionaries } from '../engine/sources/encode.js';
+import { pullSource } from '../engine/sources/lifecycle.js';
+import type { SourceSpec } from '../engine/sources/index.js';
+import type { SourceBatch, SourcePosition } from '../engine/types.js';
+import { all } from '../util/db.js';
+import type { ServeDb } from './db.js';
+import type { Ingestor } from './ingest/ingestor.js';
+
+/** Origins of the rows the server writes into the lake itself. */
+export const API_ORIGIN_PATTERN = 'api:%';
+
+type ServePos = Extract<SourcePosition, { kind: 'serve' }>;
+
+export interface ServeSourceOptions {
+  readonly dataDir: string;
+  readonly db: ServeDb;
+  readonly ingest: Ingestor;
+  /** The engine's checkpoint now covers ingest sequence `seq`. */
+  readonly onAck: (seq: number) => void;
+  /** The last few listens of each batch read from the ingest file (newest first). */
+  readonly onRecent?: (rows: Record<string, unknown>[]) => void;
+  /** Lake replay finished: the engine is live. */
+  readonly onLive?: () => void;
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function serveSource(o: ServeSourceOptions): SourceSpec {
+  return {
+    kind: 'custom',
+    id: 'serve',
+    open: async (c) => {
+      if (c.from && c.from.kind !== 'serve') throw new Error(`the server's engine cannot resume from a ${c.from.kind} position`);
+      let pos: ServePos = (c.from as ServePos | null) ?? { kind: 'serve', lake: null, seq: 0 };
+      let conn: DuckDBConnection | null = null;
+      let wake: (() => void) | null = null;
+      o.ingest.onCommit(() => {
+        wake?.();
+        wake = null;
+      });
+
+      async function* run(stopped: () => boolean): AsyncGenerator<SourceBatch> {
+        // 1. History: the lake up to now, without the server's own listens (they come by sequence).
+        const lake = await openLakeSource({
+          dataDir: o.dataDir,
+          dicts: c.dicts,
+          from: pos.lake ? { kind: 'lake', ...pos.lake } : null,
+          untilIdle: true,
+          excludeOrigin: API_ORIGIN_PATTERN,
+        });
+        try {
+          for await (const b of lake) {
+            const p = b.position as Extract<SourcePosition, { kind: 'lake' }>;
+            pos = { kind: 'serve', lake: { ts: p.ts, user: p.user, track: p.track }, seq: pos.seq };
+            yield { ...b, position: pos };
+            if (stopped()) return;
+          }
+        } finally {
+          await lake.close();
+        }
+        o.onLive?.();
+        // 2. Live: acknowledged listens in sequence order.
+        conn = await o.db.db.instance.connect();
+        await conn.run(`SET TimeZone='UTC'`);
+        const enc = await DuckDictionaries.create(conn, c.dicts);
+        const builder = new BatchBuilder(16_384);
+        while (!stopped()) {
+          // At most 100k listens a batch; one batch per read, so every batch ends at a known sequence number.
+          const hi = Math.min(o.ingest.seq, pos.seq + 100_000);
+          if (hi <= pos.seq) {
+            // Nothing new: an empty batch lets the runner emit and checkpoint on time.
+            yield { listens: builder.take(), position: pos, rejected: 0 };
+            await Promise.race([new Promise<void>((r) => (wake = r)), sleep(250)]);
+            continue;
+          }
+          const rel = `SELECT seq, user_id, track_key, track_name, artist_name, listened_at, ms_played, action FROM ingest.pending WHERE seq > ${pos.seq} AND seq <= ${hi}`;
+          const tracksBefore = c.dicts.tracks.size;
+          await enc.encode(rel);
+          if (c.dicts.tracks.size > tracksBefore) {
+            await enc.labels(`SELECT track_key, genre, mood FROM tracks WHERE track_key IN (SELECT track_key FROM (${rel}))`);
+          }
+          const res = await conn.stream(`
+            SELECT eu.id, et.id, coalesce(ea.id, -1), CAST(epoch_ms(l.listened_at) AS DOUBLE), CAST(coalesce(l.ms_played, -1) AS INTEGER), ${ACTION_CODE_SQL('l.action')}
+            FROM (${rel}) l ${enc.joins('l')} ORDER BY l.seq`);
+          for (;;) {
+            const chunk = await res.fetchChunk();
+            if (!chunk || chunk.rowCount === 0) break;
+            builder.addChunk(chunk);
+          }
+          if (o.onRecent) o.onRecent(await all(conn, `SELECT user_id, track_name, artist_name, listened_at FROM (${rel}) ORDER BY seq DESC LIMIT 20`));
+          pos = { kind: 'serve', lake: pos.lake, seq: hi };
+          yield { listens: builder.take(), position: pos, rejected: 0 };
+        }
+      }
+
+      return pullSource(
+        run,
+        () => {
+          conn?.closeSync();
+        },
+        {
+          id: 'serve',
+          defaultSpeed: 'max' as const,
+          async ack(p: SourcePosition) {
+            if (p.kind === 'serve') o.onAck(p.seq);
+          },
+          status: () => ({ lag: Math.max(0, o.ingest.seq - pos.seq) }),
+        },
+      );
+    },
+  };
+}

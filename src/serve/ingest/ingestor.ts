@@ -1,0 +1,296 @@
+// The write path of the server. Requests queue; one commit at a time takes everything queued (group
+// commit), stages it with the importers' SQL, drops duplicates (within the group, and against every
+// listen already stored, by listen_id), and appends the accepted listens to DATA/ingest.duckdb in one
+// transaction — DuckDB syncs its write-ahead log on commit, so a listen is durable when its request is
+// answered. A flusher later moves acknowledged listens into the lake's Parquet (src/import/commit.ts,
+// the same code as `earshot import`), once the stream engine's checkpoint covers them.
+import { mkdir, rm, appendFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
+import { commitTable, createRejectsTable, type StagedOutput } from '../../import/commit.js';
+import { acquireLock } from '../../lake/lock.js';
+import { dataPaths } from '../../lake/paths.js';
+import { LISTEN_COLUMNS } from '../../model/schema.js';
+import { listenIdSql } from '../../model/keys.js';
+import { all, lit, scalar } from '../../util/db.js';
+import { errorMessage } from '../../util/errors.js';
+import { stageGroup, type Body } from './stage-group.js';
+
+export interface Reject {
+  /** Line (NDJSON) or record (JSON array / payload item) within the request, 1-based. */
+  readonly line: number | null;
+  readonly field: string | null;
+  readonly reason: string;
+  readonly value: string | null;
+}
+
+export interface IngestResult {
+  readonly accepted: number;
+  readonly duplicates: number;
+  readonly rejected: number;
+  /** Up to 100 rejects, in order. */
+  readonly rejects: Reject[];
+  /** Sequence number of the last listen this request added (0 when none). */
+  readonly lastSeq: number;
+}
+
+interface Queued {
+  readonly body: Body;
+  resolve(r: IngestResult): void;
+  reject(e: unknown): void;
+}
+
+const SEEN_DONE = 'seen_initialised';
+/** Columns a pending row stores (all of a listen's, with the pipeline's own). */
+const PENDING_COLS = LISTEN_COLUMNS.map((c) => c.name);
+
+export interface IngestorOptions {
+  readonly dataDir: string;
+  readonly conn: DuckDBConnection;
+  /** Most bodies one commit takes. */
+  readonly maxGroup?: number;
+}
+
+export class Ingestor {
+  private queue: Queued[] = [];
+  private running = false;
+  private gid = 0;
+  private seqNow = 0;
+  private listeners: ((lastSeq: number) => void)[] = [];
+  private lock: Promise<unknown> = Promise.resolve();
+  /** Totals since start, for /metrics and the pipeline page. */
+  readonly totals = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, commits: 0, flushed: 0, flushes: 0 };
+  private readonly tmpDir: string;
+
+  private constructor(private readonly o: IngestorOptions) {
+    this.tmpDir = join(dataPaths(o.dataDir).tmp, `ingest-${process.pid}`);
+  }
+
+  static async open(o: IngestorOptions): Promise<Ingestor> {
+    const ing = new Ingestor(o);
+    await mkdir(ing.tmpDir, { recursive: true });
+    await ing.initSeen();
+    ing.seqNow = Number((await scalar(o.conn, `SELECT coalesce(max(seq), (SELECT TRY_CAST(v AS BIGINT) FROM ingest.meta WHERE k = 'seq'), 0) FROM ingest.pending`)) ?? 0);
+    return ing;
+  }
+
+  /** The last sequence number handed out. */
+  get seq(): number {
+    return this.seqNow;
+  }
+
+  /** Called after each commit with the last sequence number it added. */
+  onCommit(f: (lastSeq: number) => void): void {
+    this.listeners.push(f);
+  }
+
+  /** Runs `work` with the writer connection to itself (commits and flushes take turns). */
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const next = this.lock.then(work, work);
+    this.lock = next.catch(() => undefined);
+    return next;
+  }
+
+  /** The ids of every listen in the lake, once: later commits keep the set up to date. */
+  private async initSeen(): Promise<void> {
+    const c = this.o.conn;
+    const done = await scalar(c, `SELECT v FROM ingest.meta WHERE k = '${SEEN_DONE}'`);
+    if (done) return;
+    await c.run('BEGIN TRANSACTION');
+    await c.run(`DELETE FROM ingest.seen`);
+    await c.run(`INSERT INTO ingest.seen SELECT DISTINCT ('0x' || listen_id)::UBIGINT FROM lake_listens WHERE listen_id IS NOT NULL`);
+    await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('${SEEN_DONE}', '1')`);
+    await c.run('COMMIT');
+  }
+
+  /** Queues a body; resolves once its listens are durable (or rejected). */
+  submit(body: Body): Promise<IngestResult> {
+    this.totals.requests++;
+    return new Promise<IngestResult>((resolve, reject) => {
+      this.queue.push({ body, resolve, reject });
+      if (!this.running) void this.drain();
+    });
+  }
+
+  private async drain(): Promise<void> {
+    this.running = true;
+    try {
+      while (this.queue.length > 0) {
+        const max = this.o.maxGroup ?? 2000;
+        const group = this.queue.splice(0, max);
+        try {
+          const results = await this.exclusive(() => this.commit(group.map((q) => q.body)));
+          group.forEach((q, i) => q.resolve(results[i]!));
+        } catch (err) {
+          for (const q of group) q.reject(err);
+        }
+      }
+    } finally {
+      this.running = false;
+    }
+  }
+
+  private async commit(bodies: readonly Body[]): Promise<IngestResult[]> {
+    const c = this.o.conn;
+    const gid = `g${process.pid}_${++this.gid}`;
+    const staged = `staged_${gid}`;
+    const results: { accepted: number; duplicates: number; rejected: number; rejects: Reject[]; lastSeq: number }[] = bodies.map(() => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [], lastSeq: 0 }));
+    try {
+      await stageGroup(c, bodies, this.tmpDir, gid, staged);
+      const cols = new Set((await all(c, `DESCRIBE ${staged}`)).map((r) => String(r['column_name'])));
+      const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
+      // First row of a listen_id wins; a listen already stored is a duplicate.
+      const cand = `cand_${gid}`;
+      await c.run(`CREATE OR REPLACE TEMP TABLE ${cand} AS
+        SELECT *, ('0x' || listen_id)::UBIGINT AS _id,
+          row_number() OVER (PARTITION BY listen_id ORDER BY _item, _line) > 1 AS _dup_group
+        FROM (SELECT *, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)`);
+      await c.run(`CREATE OR REPLACE TEMP TABLE ok_${gid} AS
+        SELECT *, ${this.seqNow} + row_number() OVER (ORDER BY _item, _line) AS seq FROM ${cand} a
+        WHERE NOT _dup_group AND NOT EXISTS (SELECT 1 FROM ingest.seen s WHERE s.id = a._id)`);
+      const n = Number(await scalar(c, `SELECT count(*) FROM ok_${gid}`));
+      const now = new Date().toISOString();
+      const values = PENDING_COLS.map((name) =>
+        name === 'ingested_at' ? `TIMESTAMPTZ ${lit(now)}` : name === 'source' || name === 'origin' || name === 'listen_id' ? `"${name}"` : `${col(name)}`,
+      );
+      if (n > 0) {
+        await c.run('BEGIN TRANSACTION');
+        try {
+          await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT seq, ${values.join(', ')} FROM ok_${gid}`);
+          await c.run(`INSERT INTO ingest.seen SELECT _id FROM ok_${gid}`);
+          await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('seq', ${lit(String(this.seqNow + n))})`);
+          await c.run('COMMIT');
+        } catch (err) {
+          await c.run('ROLLBACK').catch(() => undefined);
+          throw err;
+        }
+      }
+      const base = this.seqNow;
+      this.seqNow += n;
+      // Per request: counts, the last seq it added, and its rejects.
+      for (const r of await all(
+        c,
+        `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej FROM ${staged} GROUP BY _item`,
+      )) results[Number(r['_item'])]!.rejected = Number(r['rej']);
+      for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE seq IS NOT NULL) AS ok, count(*) FILTER (WHERE seq IS NULL) AS dup, max(seq) AS last FROM ${cand} LEFT JOIN (SELECT _item AS i, _line AS l, seq FROM ok_${gid}) o ON o.i = _item AND o.l = _line GROUP BY _item`)) {
+        const x = results[Number(r['_item'])]!;
+        x.accepted = Number(r['ok']);
+        x.duplicates = Number(r['dup']);
+        x.lastSeq = r['last'] === null ? 0 : Number(r['last']);
+      }
+      const rejRows = await all(c, `SELECT _item, _line, _field, _reason, _got, _raw FROM ${staged} WHERE _reason IS NOT NULL ORDER BY _item, _line`);
+      if (rejRows.length > 0) await this.keepRejects(rejRows, bodies, now);
+      for (const r of rejRows) {
+        const x = results[Number(r['_item'])]!;
+        if (x.rejects.length < 100) {
+          x.rejects.push({
+            line: r['_line'] === null ? null : Number(r['_line']),
+            field: r['_field'] === null ? null : String(r['_field']),
+            reason: String(r['_reason']),
+            value: r['_got'] === null ? null : String(r['_got']),
+          });
+        }
+      }
+      this.totals.commits++;
+      for (const x of results) {
+        this.totals.accepted += x.accepted;
+        this.totals.duplicates += x.duplicates;
+        this.totals.rejected += x.rejected;
+      }
+      if (n > 0) for (const f of this.listeners) f(base + n);
+      return results;
+    } finally {
+      for (const t of [staged, `cand_${gid}`, `ok_${gid}`]) await c.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
+      const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND (table_name LIKE 'stage_${gid}%' OR table_name LIKE 'raw_${gid}%' OR table_name LIKE '%${gid}%')`);
+      for (const r of leftovers) await c.run(`DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).catch(() => undefined);
+      await rm(this.tmpDir, { recursive: true, force: true }).then(() => mkdir(this.tmpDir, { recursive: true }));
+    }
+  }
+
+  /** Rejects are kept, like an import's: one NDJSON file per day under DATA/rejects (the lake's `rejects` view). */
+  private async keepRejects(rows: Record<string, unknown>[], bodies: readonly Body[], at: string): Promise<void> {
+    const paths = dataPaths(this.o.dataDir);
+    await mkdir(paths.rejects, { recursive: true });
+    const file = join(paths.rejects, `api-${at.slice(0, 10)}.ndjson`);
+    const lines = rows.map((r) =>
+      JSON.stringify({
+        import_id: `api-${at.slice(0, 10)}`,
+        file: bodies[Number(r['_item'])]!.origin,
+        table: 'listens',
+        loc_kind: bodies[Number(r['_item'])]!.kind === 'ndjson' ? 'line' : 'record',
+        loc: r['_line'] === null ? null : Number(r['_line']),
+        field: r['_field'],
+        reason: r['_reason'],
+        got: r['_got'],
+        raw: r['_raw'],
+        at,
+      }),
+    );
+    await appendFile(file, lines.join('\n') + '\n');
+  }
+
+  /**
+   * Moves acknowledged listens with seq ≤ `upTo` into the lake's Parquet, then drops them from the
+   * ingest file. Returns how many moved. A crash in between leaves them in both; the next flush finds
+   * them already in the lake (the import's own duplicate check) and only drops them.
+   */
+  flush(upTo: number): Promise<number> {
+    return this.exclusive(async () => {
+      const c = this.o.conn;
+      const waiting = Number(await scalar(c, `SELECT count(*) FROM ingest.pending WHERE seq <= ${upTo}`));
+      if (waiting === 0) return 0;
+      const paths = dataPaths(this.o.dataDir);
+      const release = await acquireLock(paths.lock).catch(() => null);
+      if (!release) return 0; // an import is writing: try at the next flush
+      const fid = `f${process.pid}_${Date.now()}`;
+      try {
+        const groups = await all(c, `SELECT DISTINCT source, origin FROM ingest.pending WHERE seq <= ${upTo} ORDER BY ALL`);
+        const staged: StagedOutput[] = [];
+        const own = new Set(['listen_id', 'source', 'origin', 'ingested_at']);
+        const keep = PENDING_COLS.filter((n) => !own.has(n)).map((n) => `"${n}"`).join(', ');
+        for (const [k, g] of groups.entries()) {
+          const t = `flush_${fid}_${k}`;
+          await c.run(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT seq AS _line, ${keep}, NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason, NULL::VARCHAR AS _got, NULL::VARCHAR AS _raw, NULL::VARCHAR AS _dup
+            FROM ingest.pending WHERE seq <= ${upTo} AND source IS NOT DISTINCT FROM ${g['source'] === null ? 'NULL' : lit(String(g['source']))} AND origin IS NOT DISTINCT FROM ${g['origin'] === null ? 'NULL' : lit(String(g['origin']))}`);
+          staged.push({ stage: t, table: 'listens', origin: String(g['origin'] ?? 'api'), source: String(g['source'] ?? 'api'), ord: k, locKind: 'record' });
+        }
+        const rejectsTable = `rejects_${fid}`;
+        await createRejectsTable(c, rejectsTable);
+        const res = await commitTable({ conn: c, paths, importId: fid, ingestedAt: new Date().toISOString(), rejectsTable }, 'listens', staged);
+        await c.run('BEGIN TRANSACTION');
+        await c.run(`DELETE FROM ingest.pending WHERE seq <= ${upTo}`);
+        await c.run('COMMIT');
+        for (const s of staged) await c.run(`DROP TABLE IF EXISTS ${s.stage}`);
+        await c.run(`DROP TABLE IF EXISTS ${rejectsTable}`);
+        this.totals.flushed += res.written;
+        this.totals.flushes++;
+        await appendFile(paths.imports, JSON.stringify({ import_id: fid, kind: 'api-flush', files: [], tables: [{ table: 'listens', written: res.written }], at: new Date().toISOString() }) + '\n');
+        return waiting;
+      } catch (err) {
+        throw new Error(`moving acknowledged listens into the lake failed: ${errorMessage(err)}`, { cause: err });
+      } finally {
+        await release();
+        await rm(join(paths.tmp, fid), { recursive: true, force: true });
+      }
+    });
+  }
+
+  /** What a user is playing now (ListenBrainz playing_now): kept, not a listen. */
+  setPlayingNow(user: string, meta: { track_name: string; artist_name: string; release_name?: string }): Promise<void> {
+    return this.exclusive(async () => {
+      await this.o.conn.run(
+        `INSERT OR REPLACE INTO ingest.playing_now VALUES (${lit(user)}, now(), ${lit(meta.track_name)}, ${lit(meta.artist_name)}, ${meta.release_name === undefined ? 'NULL' : lit(meta.release_name)}, ${lit(JSON.stringify(meta))})`,
+      );
+    });
+  }
+
+  /** Listens acknowledged but not yet in the lake's Parquet. */
+  async pending(): Promise<number> {
+    return this.exclusive(async () => Number(await scalar(this.o.conn, `SELECT count(*) FROM ingest.pending`)));
+  }
+
+  async close(): Promise<void> {
+    await this.lock;
+    await rm(this.tmpDir, { recursive: true, force: true });
+  }
+}

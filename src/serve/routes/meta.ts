@@ -1,0 +1,32 @@
+// Health and metrics: GET /healthz (is the engine live, how much waits for the lake) and GET /metrics
+// (Prometheus text: events in, accepted, rejected, late, lag, ingest totals, request latencies).
+import type { RoutePlugin } from '../context.js';
+
+export const metaRoutes: RoutePlugin = (app, ctx) => {
+  const c = (k: string) => () => Number(ctx.live.state().counters[k] ?? 0);
+  ctx.metrics.define('earshot_events_in_total', 'Listens the engine has read.', 'counter', c('events_in'));
+  ctx.metrics.define('earshot_events_accepted_total', 'Listens the engine counted into its views.', 'counter', c('accepted'));
+  ctx.metrics.define('earshot_events_rejected_total', 'Records that were not valid listens.', 'counter', c('rejected'));
+  ctx.metrics.define('earshot_events_late_total', 'Listens later than the allowed lateness.', 'counter', c('late'));
+  ctx.metrics.define('earshot_events_per_second', 'Engine throughput at its last flush.', 'gauge', c('events_per_second'));
+  ctx.metrics.define('earshot_engine_lag_listens', 'Acknowledged listens the engine has not read yet.', 'gauge', () => ctx.ingest.seq - ctx.engineSeq());
+  ctx.metrics.define('earshot_watermark_seconds', 'Engine watermark, Unix seconds.', 'gauge', () => Number(ctx.live.state().counters['watermark_ms'] ?? NaN) / 1000);
+  ctx.metrics.define('earshot_ingest_requests_total', 'Ingest requests taken.', 'counter', () => ctx.ingest.totals.requests);
+  ctx.metrics.define('earshot_ingest_accepted_total', 'Listens acknowledged by the ingest endpoints.', 'counter', () => ctx.ingest.totals.accepted);
+  ctx.metrics.define('earshot_ingest_duplicates_total', 'Listens the ingest endpoints found already stored.', 'counter', () => ctx.ingest.totals.duplicates);
+  ctx.metrics.define('earshot_ingest_rejected_total', 'Records the ingest endpoints rejected.', 'counter', () => ctx.ingest.totals.rejected);
+  ctx.metrics.define('earshot_ingest_commits_total', 'Group commits to the ingest file.', 'counter', () => ctx.ingest.totals.commits);
+  ctx.metrics.define('earshot_lake_flushed_total', 'Listens moved from the ingest file into Parquet.', 'counter', () => ctx.ingest.totals.flushed);
+  ctx.metrics.define('earshot_sse_clients', 'Open GET /v1/live streams.', 'gauge', () => ctx.live.subscriberCount);
+
+  app.get('/healthz', { schema: { tags: ['meta'], summary: 'Is the server up and the engine live', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
+    status: 'ok',
+    engine: ctx.live.isLive ? 'live' : 'replaying the lake',
+    ingest_seq: ctx.ingest.seq,
+    engine_seq: ctx.engineSeq(),
+  }));
+  app.get('/metrics', { schema: { tags: ['meta'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
+    void reply.type('text/plain; version=0.0.4');
+    return ctx.metrics.render();
+  });
+};

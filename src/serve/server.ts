@@ -1,0 +1,141 @@
+// `earshot serve` as a library: opens the server's DuckDB and ingest file, starts the stream engine on
+// the lake and then on acknowledged listens, moves acknowledged listens into Parquet once a checkpoint
+// covers them, and listens for HTTP. close() stops in order: no new requests, the engine checkpoints,
+// a last flush, files closed.
+import type { FastifyInstance } from 'fastify';
+import { mkdir } from 'node:fs/promises';
+import { DEFAULT_CONFIG, type EngineConfig } from '../engine/config.js';
+import { runStream, type RunResult } from '../engine/runner.js';
+import { buildApp } from './app.js';
+import { DEFAULT_SERVE_CONFIG, type RoutePlugin, type ServeConfig, type ServerContext } from './context.js';
+import { openServeDb } from './db.js';
+import { serveSource } from './engine-source.js';
+import { Ingestor } from './ingest/ingestor.js';
+import { LiveViews } from './live.js';
+import { Metrics } from './metrics.js';
+import { UserDirectory } from './users.js';
+import { ingestRoutes } from './routes/ingest.js';
+import { listenbrainzReadRoutes } from './routes/listenbrainz-read.js';
+import { metaRoutes } from './routes/meta.js';
+import { readRoutes } from './routes/reads.js';
+
+/** Every route plugin the server mounts, in order. */
+export const ROUTES: RoutePlugin[] = [metaRoutes, ingestRoutes, listenbrainzReadRoutes, readRoutes];
+
+export interface ServeOptions {
+  readonly dataDir: string;
+  readonly config?: Partial<ServeConfig>;
+  readonly engine?: EngineConfig;
+  /** false: no logs (tests, benchmarks). */
+  readonly logger?: boolean;
+  /** Extra route plugins (tests). */
+  readonly routes?: readonly RoutePlugin[];
+  /** How often the engine writes its views and checkpoints, ms (defaults 1000 and 10000). */
+  readonly emitEveryMs?: number;
+  readonly checkpointEveryMs?: number;
+}
+
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly url: string;
+  readonly ctx: ServerContext;
+  /** Resolves once the engine has replayed the lake and follows the server's own listens. */
+  readonly live: Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startServer(o: ServeOptions): Promise<RunningServer> {
+  const config: ServeConfig = { ...DEFAULT_SERVE_CONFIG, ...o.config };
+  await mkdir(o.dataDir, { recursive: true });
+  const db = await openServeDb(o.dataDir);
+  const ingest = await Ingestor.open({ dataDir: o.dataDir, conn: db.writer });
+  const live = new LiveViews();
+  await live.load(o.dataDir).catch(() => undefined);
+  const metrics = new Metrics();
+  let engineSeq = 0;
+  let ackedSeq = 0;
+  const ctx: ServerContext = { dataDir: o.dataDir, config, users: new UserDirectory(o.dataDir), db, live, ingest, metrics, engineSeq: () => engineSeq };
+
+  // The engine, in the background for the server's lifetime.
+  const abort = new AbortController();
+  let resolveLive!: () => void;
+  const liveP = new Promise<void>((r) => (resolveLive = r));
+  ingest.onCommit(() => undefined);
+  const source = serveSource({
+    dataDir: o.dataDir,
+    db,
+    ingest,
+    onAck: (seq) => {
+      ackedSeq = seq;
+    },
+    onRecent: (rows) => live.pushRecent(rows),
+    onLive: () => {
+      live.isLive = true;
+      resolveLive();
+      void db.refreshLake();
+    },
+  });
+  let engineError: unknown = null;
+  const engineDone: Promise<RunResult | null> = runStream({
+    dataDir: o.dataDir,
+    source,
+    config: o.engine ?? DEFAULT_CONFIG,
+    speed: 'max',
+    signal: abort.signal,
+    freshOnOtherSource: true,
+    emitEveryMs: o.emitEveryMs ?? 1000,
+    checkpointEveryMs: o.checkpointEveryMs ?? 10_000,
+    holdMs: 60_000,
+    onReady: (engine, resumed) => live.attach(engine, resumed),
+    onChanges: (changes, counters) => {
+      live.apply(changes, counters);
+    },
+    onProgress: () => undefined,
+  }).catch((err: unknown) => {
+    engineError = err;
+    return null;
+  });
+  // The engine's read position, for lag: the counters know events in; the source knows its sequence.
+  const lagTimer = setInterval(() => {
+    engineSeq = Math.max(engineSeq, ackedSeq);
+  }, 500);
+
+  // Acknowledged listens move into Parquet once a checkpoint covers them.
+  let flushing: Promise<unknown> = Promise.resolve();
+  const flush = async (): Promise<void> => {
+    if (ackedSeq <= 0) return;
+    const moved = await ingest.flush(ackedSeq);
+    if (moved > 0) await db.refreshLake();
+  };
+  const flushTimer = setInterval(() => {
+    flushing = flushing.then(flush).catch((err: unknown) => app.log.error({ err: String(err) }, 'flush failed'));
+  }, config.flushEveryMs);
+
+  const app = await buildApp({ ctx, routes: [...ROUTES, ...(o.routes ?? [])], logger: o.logger === false ? false : { level: config.logLevel } });
+  await app.listen({ host: config.host, port: config.port });
+  const addr = app.server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+
+  let closed = false;
+  return {
+    app,
+    url,
+    ctx,
+    live: liveP,
+    async close() {
+      if (closed) return;
+      closed = true;
+      clearInterval(flushTimer);
+      clearInterval(lagTimer);
+      await app.close();
+      abort.abort();
+      await engineDone;
+      await flushing;
+      await flush().catch(() => undefined);
+      await ingest.close();
+      db.close();
+      if (engineError) throw engineError;
+    },
+  };
+}
