@@ -18,9 +18,11 @@ import { ingestRoutes } from './routes/ingest.js';
 import { listenbrainzReadRoutes } from './routes/listenbrainz-read.js';
 import { metaRoutes } from './routes/meta.js';
 import { readRoutes } from './routes/reads.js';
+import { DASHBOARD_ROUTES } from './routes/dashboard/index.js';
+import { webRoutes } from './routes/web.js';
 
 /** Every route plugin the server mounts, in order. */
-export const ROUTES: RoutePlugin[] = [metaRoutes, ingestRoutes, listenbrainzReadRoutes, readRoutes];
+export const ROUTES: RoutePlugin[] = [metaRoutes, ingestRoutes, listenbrainzReadRoutes, readRoutes, ...DASHBOARD_ROUTES, webRoutes()];
 
 export interface ServeOptions {
   readonly dataDir: string;

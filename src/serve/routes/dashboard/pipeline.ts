@@ -52,8 +52,8 @@ export const pipelineRoutes: RoutePlugin = (app, ctx) => {
         q(`SELECT strftime(date_trunc('minute', ingested_at), '%Y-%m-%dT%H:%M:00Z') AS minute, count(*) AS listens FROM listens
            WHERE ingested_at >= now() - INTERVAL 1 HOUR GROUP BY 1 ORDER BY 1`),
         hasImports
-          ? q(`SELECT importId AS import_id, at, seconds, totals.read AS read, totals.accepted AS accepted, totals.duplicates AS duplicates, totals.rejected AS rejected
-               FROM imports ORDER BY at DESC LIMIT 50`)
+          ? q(`SELECT "importId" AS import_id, "at", seconds, totals."read" AS "read", totals.accepted AS accepted, totals.duplicates AS duplicates, totals.rejected AS rejected
+               FROM imports ORDER BY "at" DESC LIMIT 50`)
           : Promise.resolve([]),
       ]);
       const ck = checkpointPath(ctx.dataDir);
