@@ -4,6 +4,7 @@
 // a last flush, files closed.
 import type { FastifyInstance } from 'fastify';
 import { mkdir } from 'node:fs/promises';
+import { checkpointPath, readCheckpoint } from '../engine/checkpoint.js';
 import { DEFAULT_CONFIG, type EngineConfig } from '../engine/config.js';
 import { runStream, type RunResult } from '../engine/runner.js';
 import { buildApp } from './app.js';
@@ -54,8 +55,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const live = new LiveViews();
   await live.load(o.dataDir).catch(() => undefined);
   const metrics = new Metrics();
-  let engineSeq = 0;
-  let ackedSeq = 0;
+  // Listens the last checkpoint covered may still wait in the ingest file (a crash before the flush):
+  // they can move into Parquet straight away.
+  const ck = await readCheckpoint(checkpointPath(o.dataDir)).catch(() => null);
+  let ackedSeq = ck?.header.position?.kind === 'serve' ? ck.header.position.seq : 0;
+  let engineSeq = ackedSeq;
   const ctx: ServerContext = { dataDir: o.dataDir, config, users: new UserDirectory(o.dataDir), db, live, ingest, metrics, engineSeq: () => engineSeq };
 
   // The engine, in the background for the server's lifetime.
@@ -113,6 +117,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     flushing = flushing.then(flush).catch((err: unknown) => app.log.error({ err: String(err) }, 'flush failed'));
   }, config.flushEveryMs);
 
+  flushing = flushing.then(flush).catch(() => undefined);
   const app = await buildApp({ ctx, routes: [...ROUTES, ...(o.routes ?? [])], logger: o.logger === false ? false : { level: config.logLevel } });
   await app.listen({ host: config.host, port: config.port });
   const addr = app.server.address();

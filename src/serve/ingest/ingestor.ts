@@ -40,6 +40,9 @@ interface Queued {
   reject(e: unknown): void;
 }
 
+/** A body the importers could not read at all (the client's to fix, a 400). */
+export class BodyError extends Error {}
+
 const SEEN_DONE = 'seen_initialised';
 /** Columns a pending row stores (all of a listen's, with the pipeline's own). */
 const PENDING_COLS = LISTEN_COLUMNS.map((c) => c.name);
@@ -122,7 +125,17 @@ export class Ingestor {
           const results = await this.exclusive(() => this.commit(group.map((q) => q.body)));
           group.forEach((q, i) => q.resolve(results[i]!));
         } catch (err) {
-          for (const q of group) q.reject(err);
+          if (!(err instanceof BodyError) || group.length === 1) {
+            for (const q of group) q.reject(err);
+            continue;
+          }
+          // One body DuckDB could not read fails its group's staging: commit each alone, so only it fails.
+          for (const q of group) {
+            await this.exclusive(() => this.commit([q.body])).then(
+              (r) => q.resolve(r[0]!),
+              (e: unknown) => q.reject(e),
+            );
+          }
         }
       }
     } finally {
@@ -136,7 +149,11 @@ export class Ingestor {
     const staged = `staged_${gid}`;
     const results: { accepted: number; duplicates: number; rejected: number; rejects: Reject[]; lastSeq: number }[] = bodies.map(() => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [], lastSeq: 0 }));
     try {
-      await stageGroup(c, bodies, this.tmpDir, gid, staged);
+      try {
+        await stageGroup(c, bodies, this.tmpDir, gid, staged);
+      } catch (err) {
+        throw new BodyError(`the body could not be read: ${errorMessage(err).split('\n')[0]}`, { cause: err });
+      }
       const cols = new Set((await all(c, `DESCRIBE ${staged}`)).map((r) => String(r['column_name'])));
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
       // First row of a listen_id wins; a listen already stored is a duplicate.

@@ -8,6 +8,7 @@ import { bodyKind, bodyText, lineCount } from '../body.js';
 import type { RoutePlugin, ServerContext } from '../context.js';
 import { HttpError } from '../http-error.js';
 import { bodyFormat, type Body } from '../ingest/stage-group.js';
+import { BodyError, type IngestResult } from '../ingest/ingestor.js';
 import { MAX_LISTEN_SIZE, MAX_LISTENS_PER_REQUEST, validateSubmission } from '../lb-validate.js';
 
 const LB_EXPORT = formatByName('listenbrainz-export')!;
@@ -24,6 +25,16 @@ const rejectSchema = {
   type: 'object',
   properties: { line: { type: ['integer', 'null'] }, field: { type: ['string', 'null'] }, reason: { type: 'string' }, value: { type: ['string', 'null'] } },
 } as const;
+
+/** Queues a body; a body the importers cannot read is the client's 400, anything else the server's 500. */
+async function submit(ctx: ServerContext, body: Body): Promise<IngestResult> {
+  try {
+    return await ctx.ingest.submit(body);
+  } catch (err) {
+    if (err instanceof BodyError) throw new HttpError(400, err.message);
+    throw err;
+  }
+}
 
 export const ingestRoutes: RoutePlugin = (app, ctx) => {
   rawBodies(app);
@@ -60,7 +71,7 @@ export const ingestRoutes: RoutePlugin = (app, ctx) => {
       }
       // The validated listens, as the lines of a ListenBrainz export: the importer every import uses maps them.
       const lines = v.listens.map((l) => JSON.stringify({ ...l, user_name: user.name })).join('\n') + '\n';
-      await ctx.ingest.submit({ text: lines, kind: 'ndjson', lines: v.listens.length, format: LB_EXPORT, user: user.name, onlyUser: user.name, source: 'listenbrainz-api', origin: 'api:/1/submit-listens' });
+      await submit(ctx, { text: lines, kind: 'ndjson', lines: v.listens.length, format: LB_EXPORT, user: user.name, onlyUser: user.name, source: 'listenbrainz-api', origin: 'api:/1/submit-listens' });
       return { status: 'ok' };
     },
   );
@@ -101,10 +112,9 @@ export const ingestRoutes: RoutePlugin = (app, ctx) => {
         source: `api:${format.name}`,
         origin: 'api:/v1/listens',
       };
-      const r = await ctx.ingest.submit(body);
+      const r = await submit(ctx, body);
       return { accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected, rejects: r.rejects };
     },
   );
 };
 
-export type { ServerContext };
