@@ -33,7 +33,7 @@ export async function call(
   if (o.body !== undefined) headers['Content-Type'] = o.type ?? 'application/json';
   const res = await fetch(base + path, { method, headers, ...(o.body !== undefined ? { body: o.body } : {}) });
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {
