@@ -5,12 +5,14 @@ import { resolve } from 'node:path';
 import { benchImport } from './import.js';
 import { benchReports } from './reports.js';
 import { benchStream } from './stream.js';
+import { benchServe } from './serve.js';
 import { writeResults, type BenchEntry } from './results.js';
 
 const SUITES: Record<string, (ctx: { rows: number; tmp: string; log: (s: string) => void }) => Promise<BenchEntry[]>> = {
   import: async (ctx) => (await benchImport(ctx)).entries,
   reports: benchReports,
   stream: benchStream,
+  serve: benchServe,
 };
 
 function parseArgs(argv: string[]): { names: string[]; rows: number } {

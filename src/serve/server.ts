@@ -51,7 +51,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const config: ServeConfig = { ...DEFAULT_SERVE_CONFIG, ...o.config };
   await mkdir(o.dataDir, { recursive: true });
   const db = await openServeDb(o.dataDir);
-  const ingest = await Ingestor.open({ dataDir: o.dataDir, conn: db.writer });
+  const flushConn = await db.db.instance.connect();
+  await flushConn.run(`SET TimeZone='UTC'`);
+  const ingest = await Ingestor.open({ dataDir: o.dataDir, conn: db.writer, flushConn });
   const live = new LiveViews();
   await live.load(o.dataDir).catch(() => undefined);
   const metrics = new Metrics();

@@ -4,7 +4,7 @@
 // transaction — DuckDB syncs its write-ahead log on commit, so a listen is durable when its request is
 // answered. A flusher later moves acknowledged listens into the lake's Parquet (src/import/commit.ts,
 // the same code as `earshot import`), once the stream engine's checkpoint covers them.
-import { mkdir, rm, appendFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { commitTable, createRejectsTable, type StagedOutput } from '../../import/commit.js';
@@ -40,6 +40,11 @@ interface Queued {
   reject(e: unknown): void;
 }
 
+/** Deletes the files a group commit wrote (their names start with its id). */
+async function removeGroupFiles(dir: string, gid: string): Promise<void> {
+  for (const f of await readdir(dir).catch(() => [] as string[])) if (f.includes(gid)) await rm(join(dir, f), { force: true, recursive: true });
+}
+
 /** A body the importers could not read at all (the client's to fix, a 400). */
 export class BodyError extends Error {}
 
@@ -50,6 +55,8 @@ const PENDING_COLS = LISTEN_COLUMNS.map((c) => c.name);
 export interface IngestorOptions {
   readonly dataDir: string;
   readonly conn: DuckDBConnection;
+  /** A second connection of the same instance for flushes, so commits go on while Parquet is written. */
+  readonly flushConn?: DuckDBConnection;
   /** Most bodies one commit takes. */
   readonly maxGroup?: number;
 }
@@ -61,6 +68,7 @@ export class Ingestor {
   private seqNow = 0;
   private listeners: ((lastSeq: number) => void)[] = [];
   private lock: Promise<unknown> = Promise.resolve();
+  private flushing = false;
   /** Totals since start, for /metrics and the pipeline page. */
   readonly totals = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, commits: 0, flushed: 0, flushes: 0 };
   private readonly tmpDir: string;
@@ -156,15 +164,14 @@ export class Ingestor {
       }
       const cols = new Set((await all(c, `DESCRIBE ${staged}`)).map((r) => String(r['column_name'])));
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
-      // First row of a listen_id wins; a listen already stored is a duplicate.
-      const cand = `cand_${gid}`;
-      await c.run(`CREATE OR REPLACE TEMP TABLE ${cand} AS
-        SELECT *, ('0x' || listen_id)::UBIGINT AS _id,
-          row_number() OVER (PARTITION BY listen_id ORDER BY _item, _line) > 1 AS _dup_group
-        FROM (SELECT *, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)`);
+      // First row of a listen_id wins; a listen already stored is a duplicate. One statement: ids,
+      // duplicates and sequence numbers together.
       await c.run(`CREATE OR REPLACE TEMP TABLE ok_${gid} AS
-        SELECT *, ${this.seqNow} + row_number() OVER (ORDER BY _item, _line) AS seq FROM ${cand} a
-        WHERE NOT _dup_group AND NOT EXISTS (SELECT 1 FROM ingest.seen s WHERE s.id = a._id)`);
+        SELECT *, ${this.seqNow} + row_number() OVER (ORDER BY _item, _line) AS seq FROM (
+          SELECT *, ('0x' || listen_id)::UBIGINT AS _id, row_number() OVER (PARTITION BY listen_id ORDER BY _item, _line) AS _rn
+          FROM (SELECT *, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)
+        ) a
+        WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM ingest.seen s WHERE s.id = a._id)`);
       const n = Number(await scalar(c, `SELECT count(*) FROM ok_${gid}`));
       const now = new Date().toISOString();
       const values = PENDING_COLS.map((name) =>
@@ -185,15 +192,16 @@ export class Ingestor {
       const base = this.seqNow;
       this.seqNow += n;
       // Per request: counts, the last seq it added, and its rejects.
-      for (const r of await all(
-        c,
-        `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej FROM ${staged} GROUP BY _item`,
-      )) results[Number(r['_item'])]!.rejected = Number(r['rej']);
-      for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE seq IS NOT NULL) AS ok, count(*) FILTER (WHERE seq IS NULL) AS dup, max(seq) AS last FROM ${cand} LEFT JOIN (SELECT _item AS i, _line AS l, seq FROM ok_${gid}) o ON o.i = _item AND o.l = _line GROUP BY _item`)) {
+      for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej, count(*) FILTER (WHERE _reason IS NULL) AS valid FROM ${staged} GROUP BY _item`)) {
+        const x = results[Number(r['_item'])]!;
+        x.rejected = Number(r['rej']);
+        x.duplicates = Number(r['valid']);
+      }
+      for (const r of await all(c, `SELECT _item, count(*) AS ok, max(seq) AS last FROM ok_${gid} GROUP BY _item`)) {
         const x = results[Number(r['_item'])]!;
         x.accepted = Number(r['ok']);
-        x.duplicates = Number(r['dup']);
-        x.lastSeq = r['last'] === null ? 0 : Number(r['last']);
+        x.duplicates -= x.accepted;
+        x.lastSeq = Number(r['last']);
       }
       const rejRows = await all(c, `SELECT _item, _line, _field, _reason, _got, _raw FROM ${staged} WHERE _reason IS NOT NULL ORDER BY _item, _line`);
       if (rejRows.length > 0) await this.keepRejects(rejRows, bodies, now);
@@ -217,10 +225,10 @@ export class Ingestor {
       if (n > 0) for (const f of this.listeners) f(base + n);
       return results;
     } finally {
-      for (const t of [staged, `cand_${gid}`, `ok_${gid}`]) await c.run(`DROP TABLE IF EXISTS ${t}`).catch(() => undefined);
-      const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND (table_name LIKE 'stage_${gid}%' OR table_name LIKE 'raw_${gid}%' OR table_name LIKE '%${gid}%')`);
-      for (const r of leftovers) await c.run(`DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).catch(() => undefined);
-      await rm(this.tmpDir, { recursive: true, force: true }).then(() => mkdir(this.tmpDir, { recursive: true }));
+      // Every temp table of this group (stages, the readers' own) carries its id.
+      const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '%${gid}%'`).catch(() => []);
+      if (leftovers.length) await c.run(leftovers.map((r) => `DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).join(';\n')).catch(() => undefined);
+      await removeGroupFiles(this.tmpDir, gid);
     }
   }
 
@@ -251,45 +259,48 @@ export class Ingestor {
    * ingest file. Returns how many moved. A crash in between leaves them in both; the next flush finds
    * them already in the lake (the import's own duplicate check) and only drops them.
    */
-  flush(upTo: number): Promise<number> {
-    return this.exclusive(async () => {
-      const c = this.o.conn;
+  async flush(upTo: number): Promise<number> {
+    const c = this.o.flushConn ?? this.o.conn;
+    // Only one flush at a time; commits go on meanwhile (the rows it moves are committed and no longer change).
+    if (this.flushing) return 0;
+    this.flushing = true;
+    const paths = dataPaths(this.o.dataDir);
+    const fid = `f${process.pid}_${Date.now()}`;
+    let release: (() => Promise<void>) | null = null;
+    try {
       const waiting = Number(await scalar(c, `SELECT count(*) FROM ingest.pending WHERE seq <= ${upTo}`));
       if (waiting === 0) return 0;
-      const paths = dataPaths(this.o.dataDir);
-      const release = await acquireLock(paths.lock).catch(() => null);
+      release = await acquireLock(paths.lock).catch(() => null);
       if (!release) return 0; // an import is writing: try at the next flush
-      const fid = `f${process.pid}_${Date.now()}`;
-      try {
-        const groups = await all(c, `SELECT DISTINCT source, origin FROM ingest.pending WHERE seq <= ${upTo} ORDER BY ALL`);
-        const staged: StagedOutput[] = [];
-        const own = new Set(['listen_id', 'source', 'origin', 'ingested_at']);
-        const keep = PENDING_COLS.filter((n) => !own.has(n)).map((n) => `"${n}"`).join(', ');
-        for (const [k, g] of groups.entries()) {
-          const t = `flush_${fid}_${k}`;
-          await c.run(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT seq AS _line, ${keep}, NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason, NULL::VARCHAR AS _got, NULL::VARCHAR AS _raw, NULL::VARCHAR AS _dup
-            FROM ingest.pending WHERE seq <= ${upTo} AND source IS NOT DISTINCT FROM ${g['source'] === null ? 'NULL' : lit(String(g['source']))} AND origin IS NOT DISTINCT FROM ${g['origin'] === null ? 'NULL' : lit(String(g['origin']))}`);
-          staged.push({ stage: t, table: 'listens', origin: String(g['origin'] ?? 'api'), source: String(g['source'] ?? 'api'), ord: k, locKind: 'record' });
-        }
-        const rejectsTable = `rejects_${fid}`;
-        await createRejectsTable(c, rejectsTable);
-        const res = await commitTable({ conn: c, paths, importId: fid, ingestedAt: new Date().toISOString(), rejectsTable }, 'listens', staged);
-        await c.run('BEGIN TRANSACTION');
-        await c.run(`DELETE FROM ingest.pending WHERE seq <= ${upTo}`);
-        await c.run('COMMIT');
-        for (const s of staged) await c.run(`DROP TABLE IF EXISTS ${s.stage}`);
-        await c.run(`DROP TABLE IF EXISTS ${rejectsTable}`);
-        this.totals.flushed += res.written;
-        this.totals.flushes++;
-        await appendFile(paths.imports, JSON.stringify({ import_id: fid, kind: 'api-flush', files: [], tables: [{ table: 'listens', written: res.written }], at: new Date().toISOString() }) + '\n');
-        return waiting;
-      } catch (err) {
-        throw new Error(`moving acknowledged listens into the lake failed: ${errorMessage(err)}`, { cause: err });
-      } finally {
-        await release();
-        await rm(join(paths.tmp, fid), { recursive: true, force: true });
+      const groups = await all(c, `SELECT DISTINCT source, origin FROM ingest.pending WHERE seq <= ${upTo} ORDER BY ALL`);
+      const staged: StagedOutput[] = [];
+      const own = new Set(['listen_id', 'source', 'origin', 'ingested_at']);
+      const keep = PENDING_COLS.filter((n) => !own.has(n)).map((n) => `"${n}"`).join(', ');
+      for (const [k, g] of groups.entries()) {
+        const t = `flush_${fid}_${k}`;
+        await c.run(`CREATE OR REPLACE TEMP TABLE ${t} AS SELECT seq AS _line, ${keep}, NULL::VARCHAR AS _field, NULL::VARCHAR AS _reason, NULL::VARCHAR AS _got, NULL::VARCHAR AS _raw, NULL::VARCHAR AS _dup
+          FROM ingest.pending WHERE seq <= ${upTo} AND source IS NOT DISTINCT FROM ${g['source'] === null ? 'NULL' : lit(String(g['source']))} AND origin IS NOT DISTINCT FROM ${g['origin'] === null ? 'NULL' : lit(String(g['origin']))}`);
+        staged.push({ stage: t, table: 'listens', origin: String(g['origin'] ?? 'api'), source: String(g['source'] ?? 'api'), ord: k, locKind: 'record' });
       }
-    });
+      const rejectsTable = `rejects_${fid}`;
+      await createRejectsTable(c, rejectsTable);
+      const res = await commitTable({ conn: c, paths, importId: fid, ingestedAt: new Date().toISOString(), rejectsTable }, 'listens', staged);
+      await this.exclusive(async () => {
+        await this.o.conn.run(`DELETE FROM ingest.pending WHERE seq <= ${upTo}`);
+      });
+      for (const st of staged) await c.run(`DROP TABLE IF EXISTS ${st.stage}`);
+      await c.run(`DROP TABLE IF EXISTS ${rejectsTable}`);
+      this.totals.flushed += res.written;
+      this.totals.flushes++;
+      await appendFile(paths.imports, JSON.stringify({ import_id: fid, kind: 'api-flush', files: [], tables: [{ table: 'listens', written: res.written }], at: new Date().toISOString() }) + '\n');
+      return waiting;
+    } catch (err) {
+      throw new Error(`moving acknowledged listens into the lake failed: ${errorMessage(err)}`, { cause: err });
+    } finally {
+      this.flushing = false;
+      await release?.();
+      await rm(join(paths.tmp, fid), { recursive: true, force: true });
+    }
   }
 
   /** What a user is playing now (ListenBrainz playing_now): kept, not a listen. */
@@ -308,6 +319,7 @@ export class Ingestor {
 
   async close(): Promise<void> {
     await this.lock;
+    this.o.flushConn?.closeSync();
     await rm(this.tmpDir, { recursive: true, force: true });
   }
 }
