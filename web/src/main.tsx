@@ -104,4 +104,6 @@ function App() {
   );
 }
 
-render(<App />, document.getElementById('app')!);
+const root = document.getElementById('app')!;
+root.textContent = ''; // the boot message: Preact 11 renders beside existing children
+render(<App />, root);

@@ -6,6 +6,7 @@ import { MUTED, OKABE_ITO, SEQUENTIAL } from '../palette.js';
 import { tilesFor } from './country-tiles.js';
 
 const axisLabel = { color: MUTED, fontSize: 11 };
+const EMPTY = '#e6e8eb';
 
 /** Horizontal bars, largest on top. */
 export function barsOption(items: readonly { label: string; value: number }[], opts: { valueName?: string; color?: string } = {}): EChartsOption {
@@ -34,16 +35,20 @@ export function columnsOption(labels: readonly string[], series: readonly { name
   };
 }
 
-/** Weekday (rows, Monday on top) × hour (columns) heatmap from [weekday][hour] counts. */
+/** Weekday (rows, Monday on top) × hour (columns) heatmap from [weekday][hour] counts; empty cells grey. */
 export function clockOption(cells: readonly { weekday: number; hour: number; value: number }[], valueName = 'plays'): EChartsOption {
   const max = Math.max(1, ...cells.map((c) => c.value));
+  const cell = (c: { weekday: number; hour: number; value: number }) => [c.hour, c.weekday, c.value];
   return {
     grid: { left: 8, right: 8, top: 8, bottom: 48, containLabel: true },
     tooltip: { formatter: (p: { data: [number, number, number] }) => `${DAYS[p.data[1]]} ${HOURS[p.data[0]]}:00 — ${p.data[2].toLocaleString('en-US')} ${valueName}` },
-    xAxis: { type: 'category', data: HOURS, axisLabel, splitArea: { show: true } },
+    xAxis: { type: 'category', data: HOURS, axisLabel },
     yAxis: { type: 'category', data: DAYS, inverse: true, axisLabel },
-    visualMap: { min: 0, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: [...SEQUENTIAL] }, textStyle: { color: MUTED } },
-    series: [{ type: 'heatmap', name: valueName, data: cells.map((c) => [c.hour, c.weekday, c.value]), emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } }],
+    visualMap: { seriesIndex: 1, min: 1, max, calculable: false, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: [...SEQUENTIAL] }, textStyle: { color: MUTED } },
+    series: [
+      { type: 'heatmap', name: 'none', data: cells.filter((c) => c.value <= 0).map(cell), itemStyle: { color: EMPTY, borderColor: '#fff', borderWidth: 1 } },
+      { type: 'heatmap', name: valueName, data: cells.filter((c) => c.value > 0).map(cell), itemStyle: { borderColor: '#fff', borderWidth: 1 }, emphasis: { itemStyle: { borderColor: '#000', borderWidth: 1 } } },
+    ],
   };
 }
 
@@ -127,20 +132,17 @@ export function countryTilesOption(rows: readonly { country: string; plays: numb
   const cols = Math.max(...tiles.map((t) => t.col)) + 1;
   const rowsN = Math.max(...tiles.map((t) => t.row)) + 1;
   const max = Math.max(1, ...rows.map((r) => r.plays));
+  const label = { show: true, formatter: (p: { data: { name: string } }) => p.data.name, fontSize: 9, color: '#111', textBorderColor: '#fff', textBorderWidth: 2 };
+  const item = (t: { code: string; col: number; row: number }) => ({ name: t.code, value: [t.col, t.row, byCode.get(t.code) ?? 0] });
   return {
     grid: { left: 4, right: 4, top: 4, bottom: 40 },
     tooltip: { formatter: (p: { data: { name: string; value: [number, number, number] } }) => `${p.data.name}: ${p.data.value[2].toLocaleString('en-US')} plays` },
     xAxis: { type: 'category', data: Array.from({ length: cols }, (_, i) => i), show: false },
     yAxis: { type: 'category', data: Array.from({ length: rowsN }, (_, i) => i), inverse: true, show: false },
-    visualMap: { min: 1, max, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: [...SEQUENTIAL] }, outOfRange: { color: '#e6e8eb' }, textStyle: { color: MUTED } },
+    visualMap: { seriesIndex: 1, min: 1, max, orient: 'horizontal', left: 'center', bottom: 0, itemHeight: 120, inRange: { color: [...SEQUENTIAL] }, textStyle: { color: MUTED } },
     series: [
-      {
-        type: 'heatmap',
-        name: 'plays',
-        data: tiles.filter((t) => byCode.has(t.code) || t.row < rowsN).map((t) => ({ name: t.code, value: [t.col, t.row, byCode.get(t.code) ?? 0] })),
-        label: { show: true, formatter: (p: { data: { name: string } }) => p.data.name, fontSize: 9, color: '#111', textBorderColor: '#fff', textBorderWidth: 2 },
-        itemStyle: { borderColor: '#fff', borderWidth: 1 },
-      },
+      { type: 'heatmap', name: 'no plays', data: tiles.filter((t) => !byCode.get(t.code)).map(item), label: { ...label, color: MUTED }, itemStyle: { color: EMPTY, borderColor: '#fff', borderWidth: 1 } },
+      { type: 'heatmap', name: 'plays', data: tiles.filter((t) => byCode.get(t.code)).map(item), label, itemStyle: { borderColor: '#fff', borderWidth: 1 } },
     ],
   };
 }

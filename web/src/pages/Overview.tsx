@@ -126,7 +126,7 @@ function Lake({ o }: { o: Overview }) {
           <Chart name="platforms" label="Share of plays by device or platform" option={donutOption(o.platforms.map((p) => ({ label: p.platform, value: p.plays })))} />
         </Card>
         <Card title="When people listen (UTC)" id="clock" wide>
-          <Chart name="heatmap" label="Plays by weekday and hour, UTC" height={260} option={clockOption(cells)} />
+          <Chart name="heatmap" label="Plays by weekday and hour, UTC" height={260} points={cells.filter((c) => c.value > 0).length} option={clockOption(cells)} />
         </Card>
         <Card title="Plays by country" id="countries" wide>
           {o.countries.length ? (

@@ -89,7 +89,7 @@ function RecapBody({ r, user, qs }: { r: Recap; user: string; qs: string }) {
           {r.topMoods.length ? <Chart name="top-moods" label="Most played moods" height={Math.max(180, r.topMoods.length * 24)} option={barsOption(named(r.topMoods), { color: OKABE_ITO[3] })} /> : <p class="note">No moods: the catalogue has none for these tracks.</p>}
         </Card>
         <Card title="Listening clock" id="clock" wide>
-          <Chart name="listening-clock" label="Plays by weekday and hour in the chosen time zone" height={260} option={clockOption(cells)} />
+          <Chart name="listening-clock" label="Plays by weekday and hour in the chosen time zone" height={260} points={cells.filter((c) => c.value > 0).length} option={clockOption(cells)} />
           {r.peakHour && (
             <p class="note">
               Peak hour {String(r.peakHour.hour).padStart(2, '0')}:00 with {int(r.peakHour.plays)} plays — {r.peakHour.kind}.
@@ -137,6 +137,9 @@ function Recommendations({ user }: { user: string }) {
   const recs = useApi<Recs>(`/v1/users/${enc(user)}/recommendations?n=20&strategy=blend`);
   return (
     <Card title="Recommended for you" id="recs" wide>
+      {recs.error instanceof ApiError && recs.error.status === 404 ? (
+        <p class="note">Recommendations are not available on this server yet (they come with <code>earshot recs train</code>).</p>
+      ) : (
       <Load state={recs} what="recommendations">
         {(r) =>
           r.items.length ? (
@@ -153,6 +156,7 @@ function Recommendations({ user }: { user: string }) {
           )
         }
       </Load>
+      )}
     </Card>
   );
 }
