@@ -8,6 +8,7 @@ import { registerFormats } from './commands/formats.js';
 import { registerReport } from './commands/report.js';
 import { registerRecap } from './commands/recap.js';
 import { registerStream } from './commands/stream.js';
+import { registerRecs } from './commands/recs.js';
 import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerReport(program);
   registerRecap(program);
   registerStream(program);
+  registerRecs(program);
   registerServe(program);
   program.addHelpText('after', '\nQuick start:\n  earshot generate --out world && earshot import world && earshot query "SELECT count(*) FROM listens"');
   return program;
