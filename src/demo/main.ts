@@ -19,12 +19,17 @@ const { values } = parseArgs({
     events: { type: 'string', default: '300000' },
     users: { type: 'string', default: '500' },
     tracks: { type: 'string', default: '3000' },
+    'no-serve': { type: 'boolean', default: false },
+    port: { type: 'string', default: '8080' },
+    'serve-for': { type: 'string', default: '0' },
     help: { type: 'boolean', default: false },
   },
 });
 if (values.help) {
-  console.log(`usage: npm run demo [-- --dir DIR] [--events N] [--users N] [--tracks N]
-Generates a synthetic world into DIR/world, imports it into DIR/data (erased first) and runs a few queries.`);
+  console.log(`usage: npm run demo [-- --dir DIR] [--events N] [--users N] [--tracks N] [--no-serve] [--port N] [--serve-for SECONDS]
+Generates a synthetic world into DIR/world, imports it into DIR/data (erased first), runs queries, every
+report group and the stream engine, then serves the API and dashboard on --port (default 8080) with a
+trickle of new listens until Ctrl-C (--serve-for stops after that many seconds; --no-serve skips it).`);
   process.exit(0);
 }
 
@@ -127,3 +132,9 @@ console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${data}
   earshot tables --data ${data}
   earshot import YOUR_SPOTIFY_EXPORT.zip --data ${data} --user you
   (run the CLI with npx earshot, or node bin/earshot.js, from this folder)`);
+
+if (!values['no-serve']) {
+  step('serve: the HTTP API and the dashboard, with live listens trickling in');
+  const { demoServe } = await import('./serve-step.js');
+  await demoServe({ data, port: Number(values.port), seconds: Number(values['serve-for']), log: (s) => console.log(s) });
+}
