@@ -39,6 +39,9 @@ export interface ServeDb {
 export async function openServeDb(dataDir: string, opts: { readers?: number } = {}): Promise<ServeDb> {
   const db = await openDb();
   const writer = db.conn;
+  // Checkpointing the ingest file rewrites its changed row groups; with the default 16 MB of WAL that
+  // happens every few thousand listens and stalls commits. The WAL is replayed on restart either way.
+  await writer.run(`SET checkpoint_threshold = '256MB'`);
   await writer.run(`ATTACH ${lit(join(dataDir, INGEST_FILE))} AS ingest`);
   for (const s of ingestSchema('ingest')) await writer.run(s);
   const paths = dataPaths(dataDir);

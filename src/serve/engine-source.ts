@@ -29,6 +29,8 @@ export interface ServeSourceOptions {
   readonly onRecent?: (rows: Record<string, unknown>[]) => void;
   /** Lake replay finished: the engine is live. */
   readonly onLive?: () => void;
+  /** The ingest sequence number read up to, after each batch. */
+  readonly onPosition?: (seq: number) => void;
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -97,6 +99,7 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
           }
           if (o.onRecent) o.onRecent(await all(conn, `SELECT user_id, track_name, artist_name, listened_at FROM (${rel}) ORDER BY seq DESC LIMIT 20`));
           pos = { kind: 'serve', lake: pos.lake, seq: hi };
+          o.onPosition?.(hi);
           yield { listens: builder.take(), position: pos, rejected: 0 };
         }
       }

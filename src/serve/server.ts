@@ -77,6 +77,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       ackedSeq = seq;
     },
     onRecent: (rows) => live.pushRecent(rows),
+    onPosition: (seq) => {
+      engineSeq = seq;
+    },
     onLive: () => {
       live.isLive = true;
       resolveLive();
@@ -103,10 +106,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     engineError = err;
     return null;
   });
-  // The engine's read position, for lag: the counters know events in; the source knows its sequence.
-  const lagTimer = setInterval(() => {
-    engineSeq = Math.max(engineSeq, ackedSeq);
-  }, 500);
 
   // Acknowledged listens move into Parquet once a checkpoint covers them.
   let flushing: Promise<unknown> = Promise.resolve();
@@ -136,7 +135,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       if (closed) return;
       closed = true;
       clearInterval(flushTimer);
-      clearInterval(lagTimer);
       await app.close();
       abort.abort();
       await engineDone;
