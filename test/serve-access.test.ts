@@ -12,6 +12,7 @@ const lbSingle = JSON.stringify({ listen_type: 'single', payload: [{ listened_at
 const ALICE: { method: string; path: string }[] = [
   { method: 'GET', path: '/v1/users/alice/profile' },
   { method: 'GET', path: '/v1/users/alice/recap' },
+  { method: 'GET', path: '/v1/users/alice/recommendations' },
   { method: 'GET', path: '/1/user/alice/listens' },
   { method: 'GET', path: '/1/user/alice/playing-now' },
   { method: 'GET', path: '/1/stats/user/alice/artists' },

@@ -93,6 +93,34 @@ export const readRoutes: RoutePlugin = (app, ctx) => {
     },
   );
 
+  app.get(
+    '/v1/users/:user/recommendations',
+    {
+      schema: {
+        tags: ['users'],
+        summary: 'Recommendations for a user, each with its reason (from the models `earshot recs train` stored)',
+        params: userParams,
+        querystring: { type: 'object', properties: { n: { type: 'integer', minimum: 1, maximum: 200, default: 20 }, strategy: { type: 'string', default: 'blend' }, include_recent: { type: 'boolean', default: false } } },
+        response: { 200: obj },
+      },
+    },
+    async (req: FastifyRequest<{ Params: { user: string }; Querystring: { n: number; strategy: string; include_recent: boolean } }>) => {
+      const { user } = req.params;
+      requireSelfOrAdmin(req, ctx.users, user);
+      const { recommend, RecsNotTrainedError, STRATEGIES } = await import('../../recs/index.js');
+      const q = req.query;
+      if (!(STRATEGIES as readonly string[]).includes(q.strategy)) throw new HttpError(400, `Unknown strategy "${q.strategy}": one of ${STRATEGIES.join(', ')}.`);
+      try {
+        const items = recommend(ctx.dataDir, user, { n: q.n, strategy: q.strategy as (typeof STRATEGIES)[number], includeRecent: q.include_recent });
+        return { user, strategy: q.strategy, items };
+      } catch (err) {
+        if (err instanceof RecsNotTrainedError) return { user, strategy: q.strategy, items: [], hint: 'No recommenders are trained yet: run earshot recs train.' };
+        if (err instanceof EarshotError) throw new HttpError(400, err.message);
+        throw err;
+      }
+    },
+  );
+
   app.get('/v1/reports', { schema: { tags: ['reports'], summary: 'Every report: description, parameters, columns, latest generation', response: { 200: { type: 'array', items: obj } } } }, async (req) => {
     requireUser(req, ctx.users);
     const reg = loadRegistry(ctx.dataDir);
