@@ -12,6 +12,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { launchBrowser, needsChromium, settle, watchErrors } from './helpers/browser.js';
 import { buildDashboard, startDashboardServer, type DashboardServer } from './helpers/dashboard-server.js';
 import { queryLake } from '../src/lake/query.js';
+import { focusedText, sidewaysOverflow, storeToken } from '../src/bench/in-page.js';
 
 const SHOTS = join(process.cwd(), 'test-artifacts', 'screenshots');
 const skip = needsChromium();
@@ -38,7 +39,7 @@ describe('dashboard in a browser', skip, () => {
 
   async function signedIn(token: string, viewport = { width: 1280, height: 900 }): Promise<{ ctx: BrowserContext; page: Page }> {
     const ctx = await browser.newContext({ viewport });
-    await ctx.addInitScript((t) => localStorage.setItem('earshot.token', t), token);
+    await ctx.addInitScript(storeToken, token);
     return { ctx, page: await ctx.newPage() };
   }
 
@@ -88,7 +89,7 @@ describe('dashboard in a browser', skip, () => {
     await page.goto(server.url + '/');
     const small = await settle(page);
     assert.ok(small.filter((c) => c.points > 0 && c.inked > 50).length >= 5, 'charts render at phone width');
-    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    const overflow = await page.evaluate(sidewaysOverflow);
     assert.ok(overflow <= 1, `no sideways scrolling at phone width (${overflow}px)`);
     await page.screenshot({ path: join(SHOTS, 'overview-phone.png'), fullPage: true });
     assert.deepEqual(pageErrors(errors), []);
@@ -105,7 +106,7 @@ describe('dashboard in a browser', skip, () => {
     let reached = false;
     for (let i = 0; i < 12 && !reached; i++) {
       await page.keyboard.press('Tab');
-      reached = await page.evaluate(() => document.activeElement?.textContent === 'Catalogue');
+      reached = (await page.evaluate(focusedText)) === 'Catalogue';
     }
     assert.ok(reached, 'Tab reaches the Catalogue link');
     await page.keyboard.press('Enter');

@@ -6,6 +6,7 @@ import { benchImport } from './import.js';
 import { benchReports } from './reports.js';
 import { benchStream } from './stream.js';
 import { benchServe } from './serve.js';
+import { benchDashboard } from './dashboard.js';
 import { writeResults, type BenchEntry } from './results.js';
 
 const SUITES: Record<string, (ctx: { rows: number; tmp: string; log: (s: string) => void }) => Promise<BenchEntry[]>> = {
@@ -13,6 +14,7 @@ const SUITES: Record<string, (ctx: { rows: number; tmp: string; log: (s: string)
   reports: benchReports,
   stream: benchStream,
   serve: benchServe,
+  dashboard: benchDashboard,
 };
 
 function parseArgs(argv: string[]): { names: string[]; rows: number } {

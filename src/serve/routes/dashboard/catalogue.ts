@@ -7,6 +7,7 @@ import type { RoutePlugin } from '../../context.js';
 import { requireUser } from '../../auth.js';
 import { HttpError } from '../../http-error.js';
 import { lit } from '../../../util/db.js';
+import { lakeCache } from './cache.js';
 import { N, NN, NS, S, num, rangeQuerySchema, rangeWhere, rowsOf, type DayRange } from './range.js';
 
 export const trackMapPath = (dataDir: string): string => join(dataDir, 'ml', 'track_map.parquet');
@@ -25,6 +26,27 @@ function perfRow(r: Record<string, unknown>) {
 }
 
 export const catalogueRoutes: RoutePlugin = (app, ctx) => {
+  // Warm what the catalogue page asks first, once the server is up.
+  app.addHook('onReady', async () => {
+    setTimeout(() => void Promise.all([songMap(), genresFor(''), artistsFor('', undefined, 100)]).catch(() => undefined), 100).unref();
+  });
+  const genresFor = (w: string) =>
+    lakeCache(ctx).get(`genres|${w}`, async () => {
+      const { rows } = await ctx.db.query(
+        `SELECT t.genre, count(DISTINCT l.track_key) AS tracks, ${PERF_SQL} FROM listens l JOIN tracks t USING (track_key) ${w}
+         ${w ? 'AND' : 'WHERE'} t.genre IS NOT NULL GROUP BY t.genre ORDER BY plays DESC, t.genre`,
+      );
+      return rows.map((r) => ({ genre: String(r['genre']), tracks: num(r['tracks']), ...perfRow(r) }));
+    });
+  const artistsFor = (w: string, q: string | undefined, limit: number) => {
+    const filter = q ? `${w ? 'AND' : 'WHERE'} l.artist_name ILIKE ${lit(`%${q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'` : '';
+    const sql = `SELECT l.artist_name AS artist, count(DISTINCT l.track_key) AS tracks, ${PERF_SQL} FROM listens l ${w} ${filter} ${w || filter ? 'AND' : 'WHERE'} l.artist_name IS NOT NULL
+       GROUP BY 1 ORDER BY plays DESC, artist LIMIT ${limit}`;
+    return lakeCache(ctx).get(`artists|${sql}`, async () => {
+      const { rows } = await ctx.db.query(sql);
+      return rows.map((r) => ({ artist: String(r['artist']), tracks: num(r['tracks']), ...perfRow(r) }));
+    });
+  };
   app.get(
     '/v1/catalogue/map',
     {
@@ -48,6 +70,10 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req) => {
       requireUser(req, ctx.users);
+      return lakeCache(ctx).get('catalogue-map', () => songMap());
+    },
+  );
+  const songMap = async () => {
       const map = trackMapPath(ctx.dataDir);
       if (existsSync(map)) {
         const { rows } = await ctx.db.query(
@@ -62,8 +88,7 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
         ? 'The ML track map has not been built yet, so this shows the catalogue on valence × energy; the ML commands (earshot ml) write DATA/ml/track_map.parquet.'
         : 'No catalogue with audio features yet: earshot import a catalogue (or npm run demo).';
       return { source: 'valence_energy', hint, points: rows.map((r) => ({ ...r, x: num(r['x']), y: num(r['y']), cluster: null })) };
-    },
-  );
+  };
 
   app.get<{ Querystring: DayRange }>(
     '/v1/catalogue/genres',
@@ -78,11 +103,7 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req) => {
       requireUser(req, ctx.users);
-      const { rows } = await ctx.db.query(
-        `SELECT t.genre, count(DISTINCT l.track_key) AS tracks, ${PERF_SQL} FROM listens l JOIN tracks t USING (track_key) ${rangeWhere(req.query)}
-         ${rangeWhere(req.query) ? 'AND' : 'WHERE'} t.genre IS NOT NULL GROUP BY t.genre ORDER BY plays DESC, t.genre`,
-      );
-      return rows.map((r) => ({ genre: String(r['genre']), tracks: num(r['tracks']), ...perfRow(r) }));
+      return genresFor(rangeWhere(req.query));
     },
   );
 
@@ -99,13 +120,7 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req) => {
       requireUser(req, ctx.users);
-      const w = rangeWhere(req.query);
-      const filter = req.query.q ? `${w ? 'AND' : 'WHERE'} l.artist_name ILIKE ${lit(`%${req.query.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} ESCAPE '\\'` : '';
-      const { rows } = await ctx.db.query(
-        `SELECT l.artist_name AS artist, count(DISTINCT l.track_key) AS tracks, ${PERF_SQL} FROM listens l ${w} ${filter} ${w || filter ? 'AND' : 'WHERE'} l.artist_name IS NOT NULL
-         GROUP BY 1 ORDER BY plays DESC, artist LIMIT ${req.query.limit ?? 50}`,
-      );
-      return rows.map((r) => ({ artist: String(r['artist']), tracks: num(r['tracks']), ...perfRow(r) }));
+      return artistsFor(rangeWhere(req.query), req.query.q, req.query.limit ?? 50);
     },
   );
 
@@ -126,10 +141,11 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
     async (req) => {
       requireUser(req, ctx.users);
       const key = lit(req.params.track_key);
+      return lakeCache(ctx).get(`track|${key}`, async () => {
       const [meta, stats, days] = await Promise.all([
         ctx.db.query(`SELECT title AS track_name, artist_name, album_name, genre, mood FROM tracks WHERE track_key = ${key} LIMIT 1`),
         ctx.db.query(`SELECT ${PERF_SQL}, any_value(l.track_name) AS track_name, any_value(l.artist_name) AS artist_name FROM listens l WHERE l.track_key = ${key}`),
-        ctx.db.query(`SELECT strftime(l.listened_at, '%Y-%m-%d') AS day, count(*) AS plays, count(DISTINCT l.user_id) AS listeners FROM listens l WHERE l.track_key = ${key} GROUP BY 1 ORDER BY 1`),
+        ctx.db.query(`SELECT CAST(l.dt AS VARCHAR) AS day, count(*) AS plays, count(DISTINCT l.user_id) AS listeners FROM listens l WHERE l.track_key = ${key} GROUP BY 1 ORDER BY 1`),
       ]);
       const m = meta.rows[0];
       const s = stats.rows[0] ?? {};
@@ -144,6 +160,7 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
         ...perfRow(s),
         daily: days.rows.map((r) => ({ day: String(r['day']), plays: num(r['plays']), listeners: num(r['listeners']) })),
       };
+      });
     },
   );
 
@@ -164,9 +181,10 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
     async (req) => {
       requireUser(req, ctx.users);
       const a = lit(req.params.name);
+      return lakeCache(ctx).get(`artist|${a}`, async () => {
       const [stats, days, top] = await Promise.all([
         ctx.db.query(`SELECT ${PERF_SQL} FROM listens l WHERE l.artist_name = ${a}`),
-        ctx.db.query(`SELECT strftime(l.listened_at, '%Y-%m-%d') AS day, count(*) AS plays, count(DISTINCT l.user_id) AS listeners FROM listens l WHERE l.artist_name = ${a} GROUP BY 1 ORDER BY 1`),
+        ctx.db.query(`SELECT CAST(l.dt AS VARCHAR) AS day, count(*) AS plays, count(DISTINCT l.user_id) AS listeners FROM listens l WHERE l.artist_name = ${a} GROUP BY 1 ORDER BY 1`),
         ctx.db.query(`SELECT l.track_key, any_value(l.track_name) AS title, count(*) AS plays FROM listens l WHERE l.artist_name = ${a} GROUP BY 1 ORDER BY plays DESC, 1 LIMIT 20`),
       ]);
       const s = stats.rows[0] ?? {};
@@ -177,6 +195,7 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
         daily: days.rows.map((r) => ({ day: String(r['day']), plays: num(r['plays']), listeners: num(r['listeners']) })),
         top_tracks: top.rows.map((r) => ({ track_key: String(r['track_key']), title: (r['title'] as string | null) ?? null, plays: num(r['plays']) })),
       };
+      });
     },
   );
 };

@@ -67,6 +67,7 @@ export async function checkReadOnly(conn: DuckDBConnection, raw: string): Promis
   const sql = stripSql(raw);
   if (!sql) return { ok: false, reason: 'The query is empty.' };
   const first = /^\w+/.exec(sql)?.[0] ?? sql.slice(0, 12);
+  if (sql.replace(/'(?:[^']|'')*'/g, "''").replace(/"(?:[^"]|"")*"/g, '""').includes(';')) return { ok: false, reason: 'Send one statement at a time.' };
   if (WRITE_WORDS.test(sql)) return { ok: false, reason: `${first.toUpperCase()} statements are not allowed: the console is read-only (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN).` };
   const body = sql.replace(/^explain\s+(analyze\s+)?/i, '');
   const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${lit(body)}) AS j`);

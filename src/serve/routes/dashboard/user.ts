@@ -3,6 +3,7 @@
 import type { RoutePlugin } from '../../context.js';
 import { requireSelfOrAdmin } from '../../auth.js';
 import { lit } from '../../../util/db.js';
+import { lakeCache } from './cache.js';
 import { N, NN, S, num, rangeQuerySchema, rangeWhere, rowsOf, type DayRange } from './range.js';
 
 export const userRoutes: RoutePlugin = (app, ctx) => {
@@ -21,12 +22,15 @@ export const userRoutes: RoutePlugin = (app, ctx) => {
     async (req) => {
       requireSelfOrAdmin(req, ctx.users, req.params.user);
       const w = rangeWhere(req.query);
+      const user = lit(req.params.user);
+      return lakeCache(ctx).get(`platforms|${user}|${w}`, async () => {
       const { rows } = await ctx.db.query(
         `SELECT coalesce(l.platform, 'unknown') AS platform, count(*) AS plays, count(*) FILTER (WHERE l.action = 'skip') AS skips,
            round(count(*) FILTER (WHERE l.action = 'skip') / count(*), 4) AS skip_rate
-         FROM listens l ${w} ${w ? 'AND' : 'WHERE'} l.user_id = ${lit(req.params.user)} GROUP BY 1 ORDER BY plays DESC, platform`,
+         FROM listens l ${w} ${w ? 'AND' : 'WHERE'} l.user_id = ${user} GROUP BY 1 ORDER BY plays DESC, platform`,
       );
       return rows.map((r) => ({ platform: String(r['platform']), plays: num(r['plays']), skips: num(r['skips']), skip_rate: r['skip_rate'] === null ? null : num(r['skip_rate']) }));
+      });
     },
   );
 };
