@@ -7,6 +7,7 @@ import { benchReports } from './reports.js';
 import { benchStream } from './stream.js';
 import { benchServe } from './serve.js';
 import { benchDashboard } from './dashboard.js';
+import { benchMl } from './ml.js';
 import { writeResults, type BenchEntry } from './results.js';
 
 const SUITES: Record<string, (ctx: { rows: number; tmp: string; log: (s: string) => void }) => Promise<BenchEntry[]>> = {
@@ -15,6 +16,7 @@ const SUITES: Record<string, (ctx: { rows: number; tmp: string; log: (s: string)
   stream: benchStream,
   serve: benchServe,
   dashboard: benchDashboard,
+  ml: benchMl,
 };
 
 function parseArgs(argv: string[]): { names: string[]; rows: number } {

@@ -9,6 +9,7 @@ import { registerReport } from './commands/report.js';
 import { registerRecap } from './commands/recap.js';
 import { registerStream } from './commands/stream.js';
 import { registerRecs } from './commands/recs.js';
+import { registerMl } from './commands/ml.js';
 import { registerServe } from './commands/serve.js';
 
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerRecap(program);
   registerStream(program);
   registerRecs(program);
+  registerMl(program);
   registerServe(program);
   program.addHelpText('after', '\nQuick start:\n  earshot generate --out world && earshot import world && earshot query "SELECT count(*) FROM listens"');
   return program;

@@ -19,10 +19,10 @@ const WORDS: Record<AudioFeature, readonly [string, string]> = {
 export const FEATURE_WORDS: Readonly<Record<AudioFeature, readonly [string, string]>> = WORDS;
 
 /**
- * Up to `max` words for the features whose z-score is furthest from 0 (at least `min` away), strongest
+ * Up to `max` words for the features whose z-score is furthest from 0 (at least `min` standard deviations away), strongest
  * first; "middle of the road" when nothing stands out. Features are listed in AUDIO_FEATURES order.
  */
-export function describeScaled(z: ArrayLike<number>, max = 3, min = 0.5): string {
+export function describeScaled(z: ArrayLike<number>, max = 3, min = 0.3): string {
   const parts: { w: string; a: number }[] = [];
   for (let j = 0; j < F; j++) {
     const v = z[j]!;

@@ -6,7 +6,7 @@
 // Our own code on typed arrays (docs/ml.md says why): factors are Float32Array, per-row arithmetic
 // runs in Float64Array scratch.
 import type { Csr } from './matrix.js';
-import { seededRandom } from './data.js';
+import { seededRandom } from '../ml/random.js';
 
 export interface AlsOptions {
   readonly factors: number;

@@ -9,6 +9,9 @@ import { UsageError } from '../util/errors.js';
 import { AUDIO_FEATURES, featureMatrix } from '../ml/features.js';
 import { DEFAULT_MOOD_OPTIONS, moodSql, type MoodOptions } from '../ml/moods.js';
 import type { Pair } from './matrix.js';
+import { seededRandom } from '../ml/random.js';
+
+export { seededRandom };
 
 export type RecsSource = 'listens' | 'play_counts';
 export type WeightKind = 'plays' | 'minutes';
@@ -61,18 +64,6 @@ async function pickSource(conn: DuckDBConnection, want: 'auto' | RecsSource, dat
   if (listens) return 'listens';
   if (counts) return 'play_counts';
   throw new UsageError(`the lake in ${dataDir} has neither listens nor play_counts to learn from`, { hint: 'import some data first: earshot import PATH --data DIR (or earshot generate --out world && earshot import world)' });
-}
-
-/** A small deterministic generator for the random split (mulberry32). */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 /** Per user, holds out floor(share × pairs) of their pairs at random (users with fewer than 1/share pairs keep all). */

@@ -18,8 +18,10 @@ export interface SelectOptions {
 export function selectFor(ctx: RecsContext, model: Model, fallback: Model, h: History, o: SelectOptions): Recommendation[] {
   const artists = ctx.items.kind === 'artist' ? undefined : ctx.items.artists;
   const s = model.score(h);
+  const noHistory = h.items.length === 0;
+  const note = (r: string): string => (noHistory ? `${r} (no listening history yet)` : r);
   const main = pickTop(s.scores, { n: o.n, exclude: o.exclude, ...(artists ? { artists, perArtist: o.perArtist } : {}) });
-  const out: Recommendation[] = main.map((i) => ({ item: i, score: s.scores[i]!, reason: s.reason(i) }));
+  const out: Recommendation[] = main.map((i) => ({ item: i, score: s.scores[i]!, reason: note(s.reason(i)) }));
   if (out.length >= o.n || model === fallback) return out;
   const taken = new Set([...o.exclude, ...main]);
   const perArtist = new Map<string, number>();
@@ -28,12 +30,11 @@ export function selectFor(ctx: RecsContext, model: Model, fallback: Model, h: Hi
     if (a) perArtist.set(a, (perArtist.get(a) ?? 0) + 1);
   }
   const f = fallback.score(h);
-  const noHistory = h.items.length === 0;
   for (const i of pickTop(f.scores, { n: o.n * 4, exclude: taken })) {
     const a = artists?.[i];
     if (a && (perArtist.get(a) ?? 0) >= o.perArtist) continue;
     if (a) perArtist.set(a, (perArtist.get(a) ?? 0) + 1);
-    out.push({ item: i, score: 0, reason: noHistory ? `${f.reason(i)} (no listening history yet)` : f.reason(i) });
+    out.push({ item: i, score: 0, reason: note(f.reason(i)) });
     if (out.length >= o.n) break;
   }
   return out;
