@@ -127,6 +127,23 @@ step('6. stream the lake through the event-time engine: live views, checkpointed
   console.log(`\n  every view as CSV: earshot views dump --data ${data} --out ${join(dir, 'views')}`);
 }
 
+step('7. moods, recommendations and their offline evaluation');
+{
+  const { trainRecs, recommend, evaluate, userMoodTags } = await import('../recs/index.js');
+  const { evaluationTable } = await import('../cli/commands/recs.js');
+  const quick = { als: { factors: 32, iterations: 10, regularization: 1, cgSteps: 2, seed: 42 }, alpha: 1, itemItem: { neighbours: 100, shrink: 10 }, tagShare: 0.25 };
+  const t = await trainRecs(data, { train: quick });
+  console.log(`  $ earshot recs train --factors 32 --iterations 10 --data ${data}`);
+  console.log(`  ${t.users} users × ${t.items} tracks: ${Object.entries(t.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
+  const who = String((await queryLake(data, `SELECT user_id FROM listens GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0]?.['user_id']);
+  const tags = (await userMoodTags(data, who)).filter((m) => m.tag).map((m) => `${m.mood} (${Math.round(m.share * 100)}%, mostly ${m.part_of_day})`);
+  console.log(`\n  ${who}'s mood tags: ${tags.join(', ')}\n\n  $ earshot recs for ${who} --n 6\n`);
+  console.log(renderRows(recommend(data, who, { n: 6 }).map((r) => ({ ...r })), ['title', 'artist', 'reason'], 'table').replace(/^/gm, '  '));
+  const e = await evaluate(data, { k: 10, train: quick });
+  console.log(`\n  $ earshot recs evaluate --data ${data}   (time split: each listener's latest 20% held out)\n`);
+  console.log(evaluationTable(e).replace(/^/gm, '  '));
+}
+
 step('next');
 console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${data}
   earshot tables --data ${data}
