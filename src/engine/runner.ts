@@ -184,9 +184,17 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
         );
     };
 
-    const checkpoint = async (): Promise<void> => {
+    /** What the last checkpoint covered: an idle engine (a server with no new listens) skips the next. */
+    let ckptAt: { events: number; position: string } | null = null;
+    const checkpoint = async (force = false): Promise<void> => {
+      const here = { events: engine.counters.events_in, position: JSON.stringify(position) };
+      if (!force && ckptAt && ckptAt.events === here.events && ckptAt.position === here.position) {
+        lastCkpt = performance.now();
+        return;
+      }
       await emit();
       await settle();
+      ckptAt = here;
       const c0 = performance.now();
       checkpointBytes = await writeCheckpoint(ckptPath, { sourceId: id, position, config: o.config }, engine.snapshot());
       checkpoints++;
@@ -266,7 +274,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
     } finally {
       o.signal?.removeEventListener('abort', onAbort);
     }
-    await checkpoint();
+    await checkpoint(true);
     await source.close();
     progress(true);
     const c = counters();
