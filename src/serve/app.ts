@@ -24,6 +24,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     connectionTimeout: ctx.config.requestTimeoutMs,
     keepAliveTimeout: 10_000,
     return503OnClosing: true,
+    // Live streams (SSE) never end by themselves: closing the server ends every connection.
+    forceCloseConnections: true,
     ajv: { customOptions: { coerceTypes: true, removeAdditional: false, allErrors: false } },
   });
   const limiter = new RateLimiter({ limit: ctx.config.rateLimit, windowMs: ctx.config.rateWindowMs });
