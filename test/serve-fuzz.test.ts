@@ -1,11 +1,10 @@
 // Fuzzed bodies never make a 500 or kill the server: random JSON, wrong types, huge strings, deep
 // nesting, invalid UTF-8 and binary noise, sent to both ingest endpoints (several hundred requests),
 // then the server still answers and still takes a good listen.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { tempDir } from './helpers/lake.js';
-import { call, testServer, type TestServer } from './helpers/serve.js';
+import { call, servedFixture } from './helpers/serve.js';
 
 const deep = (n: number, open: string, close: string, inner = '1') => open.repeat(n) + inner + close.repeat(n);
 
@@ -51,20 +50,10 @@ function nasty(): (string | Uint8Array)[] {
 }
 
 describe('fuzzed bodies', () => {
-  let t: TestServer;
-  let cleanup: () => Promise<void>;
-  before(async () => {
-    const d = await tempDir();
-    cleanup = d.cleanup;
-    t = await testServer(d.dir, { config: { bulkLimit: 4 * 1024 * 1024 } });
-  });
-  after(async () => {
-    await t?.close();
-    await cleanup?.();
-  });
+  const server = servedFixture({ config: { bulkLimit: 4 * 1024 * 1024 } });
 
   const send = async (path: string, body: string | Uint8Array, type = 'application/json') => {
-    const r = await call(t.url, 'POST', path, { token: t.tokens.alice, body, type });
+    const r = await call(server().url, 'POST', path, { token: server().tokens.alice, body, type });
     assert.ok(r.status < 500, `${path} answered ${r.status} to ${String(typeof body === 'string' ? body.slice(0, 120) : `[${body.length} bytes]`)}: ${r.text.slice(0, 300)}`);
     assert.ok(!/at \S+ \(.*:\d+:\d+\)/.test(r.text), 'no stack trace in the answer');
     return r;
@@ -110,14 +99,14 @@ describe('fuzzed bodies', () => {
     const ok = await send('/v1/listens', JSON.stringify({ user_id: 'alice', listened_at: '2026-02-02T02:02:02Z', track_name: 'Still Here', artist_name: 'Survivors' }));
     assert.equal(ok.status, 200);
     assert.equal((ok.json as { accepted: number }).accepted, 1);
-    const h = await call(t.url, 'GET', '/healthz');
+    const h = await call(server().url, 'GET', '/healthz');
     assert.equal(h.status, 200);
-    const l = await call(t.url, 'GET', '/1/user/alice/listens?count=1000', { token: t.tokens.alice });
+    const l = await call(server().url, 'GET', '/1/user/alice/listens?count=1000', { token: server().tokens.alice });
     assert.ok((l.json as { payload: { listens: { track_metadata: { track_name: string } }[] } }).payload.listens.some((x) => x.track_metadata.track_name === 'Still Here'));
   });
 
   it('a body over the limit is 413 with a message saying how to fix it', async () => {
-    const r = await call(t.url, 'POST', '/v1/listens', { token: t.tokens.alice, body: 'x'.repeat(5 * 1024 * 1024), type: 'application/x-ndjson' });
+    const r = await call(server().url, 'POST', '/v1/listens', { token: server().tokens.alice, body: 'x'.repeat(5 * 1024 * 1024), type: 'application/x-ndjson' });
     assert.equal(r.status, 413);
     assert.match(String((r.json as { error: string }).error), /smaller batches/);
   });

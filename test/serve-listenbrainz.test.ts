@@ -1,11 +1,11 @@
 // The ListenBrainz fixture suite: every submit-listens payload from listenbrainz-server's own tests gets
 // the status its tests assert, and what was accepted reads back through /1/user/{name}/listens.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DATASETS, needsDatasets, tempDir } from './helpers/lake.js';
-import { call, testServer, type TestServer } from './helpers/serve.js';
+import { DATASETS, needsDatasets } from './helpers/lake.js';
+import { call, servedFixture } from './helpers/serve.js';
 
 /** Expected statuses, from the datasets README (listenbrainz/tests/integration/test_api.py). */
 const EXPECTED: Record<string, number> = {
@@ -47,22 +47,12 @@ const EXPECTED: Record<string, number> = {
 
 describe('ListenBrainz submit-listens fixtures', needsDatasets(), () => {
   const dir = join(DATASETS, 'listenbrainz_fixtures', 'submit_listens');
-  let t: TestServer;
-  let cleanup: () => Promise<void>;
-  before(async () => {
-    const d = await tempDir();
-    cleanup = d.cleanup;
-    t = await testServer(d.dir);
-  });
-  after(async () => {
-    await t?.close();
-    await cleanup?.();
-  });
+  const server = servedFixture();
 
   for (const [file, status] of Object.entries(EXPECTED)) {
     it(`${file} → ${status}`, async () => {
       const body = await readFile(join(dir, file));
-      const r = await call(t.url, 'POST', '/1/submit-listens', { token: t.tokens.alice, body });
+      const r = await call(server().url, 'POST', '/1/submit-listens', { token: server().tokens.alice, body });
       assert.equal(r.status, status, `${file}: ${r.text}`);
       if (status === 200) assert.deepEqual(r.json, { status: 'ok' });
       else assert.match(String((r.json as { error?: string }).error), /\w/, 'a 400 names the problem');
@@ -70,7 +60,7 @@ describe('ListenBrainz submit-listens fixtures', needsDatasets(), () => {
   }
 
   it('the listens accepted read back, duplicates in a batch stored once, same-second listens of different tracks all kept', async () => {
-    const r = await call(t.url, 'GET', '/1/user/alice/listens?count=1000', { token: t.tokens.alice });
+    const r = await call(server().url, 'GET', '/1/user/alice/listens?count=1000', { token: server().tokens.alice });
     assert.equal(r.status, 200);
     const listens = (r.json as { payload: { listens: { listened_at: number; track_metadata: { track_name: string; artist_name: string } }[] } }).payload.listens;
     const key = (l: (typeof listens)[number]) => `${l.listened_at}|${l.track_metadata.artist_name}|${l.track_metadata.track_name}`;
@@ -89,7 +79,7 @@ describe('ListenBrainz submit-listens fixtures', needsDatasets(), () => {
   });
 
   it('playing_now is kept apart from listens and readable', async () => {
-    const r = await call(t.url, 'GET', '/1/user/alice/playing-now', { token: t.tokens.alice });
+    const r = await call(server().url, 'GET', '/1/user/alice/playing-now', { token: server().tokens.alice });
     assert.equal(r.status, 200);
     const p = (r.json as { payload: { count: number; playing_now: boolean } }).payload;
     assert.equal(p.count, 1);
@@ -98,43 +88,43 @@ describe('ListenBrainz submit-listens fixtures', needsDatasets(), () => {
 
   it('a submission without a token is 401, with a wrong token 401', async () => {
     const body = await readFile(join(dir, 'valid_single.json'));
-    assert.equal((await call(t.url, 'POST', '/1/submit-listens', { body })).status, 401);
-    assert.equal((await call(t.url, 'POST', '/1/submit-listens', { token: 'not-a-token', body })).status, 401);
+    assert.equal((await call(server().url, 'POST', '/1/submit-listens', { body })).status, 401);
+    assert.equal((await call(server().url, 'POST', '/1/submit-listens', { token: 'not-a-token', body })).status, 401);
   });
 
   it('more than 1,000 listens in one import is 400', async () => {
     const doc = JSON.parse(await readFile(join(dir, 'valid_import.json'), 'utf8')) as { payload: unknown[] };
     const one = doc.payload[0];
     const big = { listen_type: 'import', payload: Array.from({ length: 1001 }, () => one) };
-    const r = await call(t.url, 'POST', '/1/submit-listens', { token: t.tokens.alice, body: JSON.stringify(big) });
+    const r = await call(server().url, 'POST', '/1/submit-listens', { token: server().tokens.alice, body: JSON.stringify(big) });
     assert.equal(r.status, 400);
     assert.match(String((r.json as { error: string }).error), /1000 listens/);
   });
 
   it('validate-token says who a token belongs to', async () => {
-    const ok = await call(t.url, 'GET', '/1/validate-token', { token: t.tokens.bob });
+    const ok = await call(server().url, 'GET', '/1/validate-token', { token: server().tokens.bob });
     assert.deepEqual(ok.json, { code: 200, message: 'Token valid.', valid: true, user_name: 'bob' });
-    const bad = await call(t.url, 'GET', '/1/validate-token?token=nope');
+    const bad = await call(server().url, 'GET', '/1/validate-token?token=nope');
     assert.equal((bad.json as { valid: boolean }).valid, false);
   });
 
   it('user statistics count the listens in range', async () => {
-    const r = await call(t.url, 'GET', '/1/stats/user/alice/artists?range=all_time&count=100', { token: t.tokens.alice });
+    const r = await call(server().url, 'GET', '/1/stats/user/alice/artists?range=all_time&count=100', { token: server().tokens.alice });
     assert.equal(r.status, 200);
     const artists = (r.json as { payload: { artists: { artist_name: string; listen_count: number }[] } }).payload.artists;
-    const listens = ((await call(t.url, 'GET', '/1/user/alice/listens?count=1000', { token: t.tokens.alice })).json as { payload: { listens: { track_metadata: { artist_name: string } }[] } }).payload.listens;
+    const listens = ((await call(server().url, 'GET', '/1/user/alice/listens?count=1000', { token: server().tokens.alice })).json as { payload: { listens: { track_metadata: { artist_name: string } }[] } }).payload.listens;
     const byArtist = new Map<string, number>();
     for (const l of listens) byArtist.set(l.track_metadata.artist_name, (byArtist.get(l.track_metadata.artist_name) ?? 0) + 1);
     for (const a of artists) assert.equal(a.listen_count, byArtist.get(a.artist_name), a.artist_name);
     assert.equal(artists.reduce((s, a) => s + a.listen_count, 0), listens.length);
-    const bad = await call(t.url, 'GET', '/1/stats/user/alice/artists?range=fortnight', { token: t.tokens.alice });
+    const bad = await call(server().url, 'GET', '/1/stats/user/alice/artists?range=fortnight', { token: server().tokens.alice });
     assert.equal(bad.status, 400);
-    const daily = await call(t.url, 'GET', '/1/stats/user/alice/daily-activity', { token: t.tokens.alice });
+    const daily = await call(server().url, 'GET', '/1/stats/user/alice/daily-activity', { token: server().tokens.alice });
     assert.equal(daily.status, 200);
-    const activity = await call(t.url, 'GET', '/1/stats/user/alice/listening-activity?range=all_time', { token: t.tokens.alice });
+    const activity = await call(server().url, 'GET', '/1/stats/user/alice/listening-activity?range=all_time', { token: server().tokens.alice });
     const total = (activity.json as { payload: { listening_activity: { listen_count: number }[] } }).payload.listening_activity.reduce((s, x) => s + x.listen_count, 0);
     assert.equal(total, listens.length);
     // Bob has no listens: ListenBrainz answers 204 when there are no statistics.
-    assert.equal((await call(t.url, 'GET', '/1/stats/user/bob/recordings', { token: t.tokens.bob })).status, 204);
+    assert.equal((await call(server().url, 'GET', '/1/stats/user/bob/recordings', { token: server().tokens.bob })).status, 204);
   });
 });

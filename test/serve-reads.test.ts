@@ -1,29 +1,17 @@
 // The read API on the tiny events world, whose answers are worked out by hand (test/helpers/tiny-events.ts):
 // a live profile, recaps for a range in two time zones, a report before and after it has run, and
 // recommendations before and after training.
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { runReports } from '../src/reports/runner.js';
 import { trainRecs } from '../src/recs/index.js';
-import { tempDir } from './helpers/lake.js';
 import { importTinyEvents } from './helpers/tiny-events.js';
-import { call, testServer, until, type TestServer } from './helpers/serve.js';
+import { call, servedFixture, until } from './helpers/serve.js';
 
 describe('read API on the tiny world', () => {
-  let t: TestServer;
-  let data: string;
-  let cleanup: () => Promise<void>;
-  before(async () => {
-    const d = await tempDir();
-    cleanup = d.cleanup;
-    data = await importTinyEvents(d.dir);
-    t = await testServer(data);
-  });
-  after(async () => {
-    await t?.close();
-    await cleanup?.();
-  });
-  const get = (path: string) => call(t.url, 'GET', path, { token: t.tokens.admin });
+  let data = '';
+  const server = servedFixture({}, async (dir) => (data = await importTinyEvents(dir)));
+  const get = (path: string) => call(server().url, 'GET', path, { token: server().tokens.admin });
 
   it("ua's live profile: 7 plays, 1 skip (e2), Pop first (e1, e3, e4, e6 → 4 plays)", async () => {
     // The engine publishes its views at its first flush after replaying the lake.

@@ -14,7 +14,7 @@ import { all, lit, openDb, scalar } from '../util/db.js';
 import { errorMessage, InputError, UsageError } from '../util/errors.js';
 import { COMMIT_ORDER, commitTable, createRejectsTable, type StagedOutput } from './commit.js';
 import { expandInputs, readHead } from './inputs.js';
-import { stageSql } from './stage.js';
+import { sharedSource, stageSql } from './stage.js';
 import { fixCsvLines } from './csv-lines.js';
 import { buildSummary, type FileOutcome, type ImportSummary } from './summary.js';
 
@@ -141,12 +141,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         }
         for (const stmt of raw.setup ?? []) await withProgress(conn, conn.run(stmt), report('stage', file.origin, i + 1, files.length));
         const outputs = format.outputs(sample, opts);
-        let source = raw;
-        if (outputs.length > 1 || outputs.some((o) => o.where)) {
-          // Several outputs read the same rows: read the file once, keeping each row's line.
-          await withProgress(conn, conn.run(`CREATE OR REPLACE TEMP TABLE raw_${id} AS ${raw.sql}`), report('stage', file.origin, i + 1, files.length));
-          source = { ...raw, lineOffset: undefined, sql: raw.lineOffset === undefined ? `SELECT * FROM raw_${id}` : `SELECT rowid + ${raw.lineOffset} AS _line, * FROM raw_${id}` };
-        }
+        const source = await sharedSource(raw, outputs, id, (sql) => withProgress(conn, conn.run(sql), report('stage', file.origin, i + 1, files.length)));
         for (const [k, out] of outputs.entries()) {
           const stage = `stage_${id}_${k}`;
           await withProgress(conn, conn.run(stageSql(stage, source, out)), report('stage', file.origin, i + 1, files.length));

@@ -74,3 +74,19 @@ export function stageSql(name: string, raw: RawRelation, out: OutputSpec): strin
 WITH raw AS (${raw.sql})
 SELECT ${line}${cols.join(', ')}, __field AS _field, __reason AS _reason, __got AS _got, __raw AS _raw, NULL::VARCHAR AS _dup FROM (${rel})`;
 }
+
+/**
+ * The relation a file's outputs stage from: the raw relation itself, or, when several outputs (or one
+ * with a `where`) read the same rows, a temp table `raw_<id>` of it read once, keeping each row's line.
+ * `run` runs the statement (the import wraps it to report progress).
+ */
+export async function sharedSource(
+  raw: RawRelation,
+  outputs: readonly OutputSpec[],
+  id: string,
+  run: (sql: string) => Promise<unknown>,
+): Promise<RawRelation> {
+  if (outputs.length <= 1 && !outputs.some((o) => o.where)) return raw;
+  await run(`CREATE OR REPLACE TEMP TABLE raw_${id} AS ${raw.sql}`);
+  return { ...raw, lineOffset: undefined, sql: raw.lineOffset === undefined ? `SELECT * FROM raw_${id}` : `SELECT rowid + ${raw.lineOffset} AS _line, * FROM raw_${id}` };
+}

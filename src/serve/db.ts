@@ -33,7 +33,8 @@ export interface ServeDb {
   query(sql: string): Promise<QueryResult>;
   /** Re-creates the lake views (after a flush or an import added files); never fails (the old views stay). */
   refreshLake(): Promise<void>;
-  close(): void;
+  /** Waits for reads in flight (up to 10 s), then closes every connection and the instance. */
+  close(): Promise<void>;
 }
 
 export async function openServeDb(dataDir: string, opts: { readers?: number } = {}): Promise<ServeDb> {
@@ -69,7 +70,9 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
   await lakeViews(writer);
   let refreshing: Promise<void> = Promise.resolve();
 
+  let closing = false;
   async function acquire(): Promise<DuckDBConnection> {
+    if (closing) throw new Error('the server is shutting down');
     const c = free.pop();
     if (c) return c;
     return new Promise((r) => waiting.push(r));
@@ -108,7 +111,11 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
       refreshing = refreshing.then(() => lakeViews(c)).catch(() => undefined);
       return refreshing;
     },
-    close() {
+    async close() {
+      closing = true;
+      // A read still running (a warm-up, a slow report) must finish before its connection goes.
+      for (let i = 0; i < 500 && free.length < pool.length; i++) await new Promise((r) => setTimeout(r, 20));
+      await refreshing;
       for (const c of pool) c.closeSync();
       db.close();
     },

@@ -48,6 +48,8 @@ export class LiveViews {
   private subscribers = new Set<(event: string, data: string) => void>();
   private cached: string | null = null;
   isLive = false;
+  /** Why the engine stopped, when it failed. */
+  failed: string | null = null;
 
   /** Rows stored by an earlier run (ids of the checkpoint's dictionaries), before the engine starts. */
   async load(dataDir: string): Promise<void> {

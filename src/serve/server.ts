@@ -8,6 +8,7 @@ import { checkpointPath, readCheckpoint } from '../engine/checkpoint.js';
 import { DEFAULT_CONFIG, type EngineConfig } from '../engine/config.js';
 import { runStream, type RunResult } from '../engine/runner.js';
 import { buildApp } from './app.js';
+import { errorMessage } from '../util/errors.js';
 import { DEFAULT_SERVE_CONFIG, type RoutePlugin, type ServeConfig, type ServerContext } from './context.js';
 import { openServeDb } from './db.js';
 import { serveSource } from './engine-source.js';
@@ -67,7 +68,12 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   // The engine, in the background for the server's lifetime.
   const abort = new AbortController();
   let resolveLive!: () => void;
-  const liveP = new Promise<void>((r) => (resolveLive = r));
+  let rejectLive!: (e: unknown) => void;
+  const liveP = new Promise<void>((res, rej) => {
+    resolveLive = res;
+    rejectLive = rej;
+  });
+  liveP.catch(() => undefined);
   ingest.onCommit(() => undefined);
   const source = serveSource({
     dataDir: o.dataDir,
@@ -104,8 +110,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     onProgress: () => undefined,
   }).catch((err: unknown) => {
     engineError = err;
+    live.failed = errorMessage(err);
     return null;
   });
+  // An engine that ends before it is live (it failed) must not leave `live` waiting forever.
+  void engineDone.then(() => rejectLive(engineError ?? new Error('the stream engine stopped before it was live')));
 
   // Acknowledged listens move into Parquet once a checkpoint covers them.
   let flushing: Promise<unknown> = Promise.resolve();
@@ -141,7 +150,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
       await flushing;
       await flush().catch(() => undefined);
       await ingest.close();
-      db.close();
+      await db.close();
       if (engineError) throw engineError;
     },
   };

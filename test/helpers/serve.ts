@@ -1,5 +1,7 @@
 // Test helpers for `earshot serve`: a server in this process on a free port with an admin and two users,
 // and small fetch wrappers that send a token.
+import { after, before } from 'node:test';
+import { tempDir } from './lake.js';
 import { startServer, type RunningServer, type ServeOptions } from '../../src/serve/server.js';
 import { addUser } from '../../src/serve/users.js';
 
@@ -52,4 +54,26 @@ export async function until(check: () => Promise<boolean>, ms = 5000, step = 50)
     await sleep(step);
   }
   return check();
+}
+
+/**
+ * Registers before/after hooks: a temp data directory (filled by `setup`, which returns the data
+ * directory to serve, when given), a test server on it, and their cleanup. The getter gives the server.
+ */
+export function servedFixture(extra: Partial<ServeOptions> = {}, setup?: (dir: string) => Promise<string>): () => TestServer {
+  let t: TestServer | undefined;
+  let cleanup: (() => Promise<void>) | undefined;
+  before(async () => {
+    const d = await tempDir();
+    cleanup = d.cleanup;
+    t = await testServer(setup ? await setup(d.dir) : d.dir, extra);
+  });
+  after(async () => {
+    await t?.close();
+    await cleanup?.();
+  });
+  return () => {
+    if (!t) throw new Error('the test server is not started yet');
+    return t;
+  };
 }

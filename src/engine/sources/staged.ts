@@ -14,7 +14,7 @@ import { detectFormat, formatByName, FORMATS } from '../../formats/registry.js';
 import { rawRelation } from '../../formats/readers.js';
 import type { FormatOptions } from '../../formats/types.js';
 import { expandInputs, readHead } from '../../import/inputs.js';
-import { stageSql } from '../../import/stage.js';
+import { sharedSource, stageSql } from '../../import/stage.js';
 import { scalar } from '../../util/db.js';
 import { errorMessage, UsageError } from '../../util/errors.js';
 
@@ -63,11 +63,7 @@ export async function stageFiles(conn: DuckDBConnection, o: StageOptions): Promi
         rejected += raw.preRejects.length;
         for (const s of raw.setup ?? []) await conn.run(s);
         const outputs = format.outputs(sample, o).filter((x) => x.table === 'listens' || x.table === 'tracks');
-        let source = raw;
-        if (outputs.length > 1 || outputs.some((x) => x.where)) {
-          await conn.run(`CREATE OR REPLACE TEMP TABLE raw_${id} AS ${raw.sql}`);
-          source = { ...raw, lineOffset: undefined, sql: raw.lineOffset === undefined ? `SELECT * FROM raw_${id}` : `SELECT rowid + ${raw.lineOffset} AS _line, * FROM raw_${id}` };
-        }
+        const source = await sharedSource(raw, outputs, id, (sql) => conn.run(sql));
         for (const [k, out] of outputs.entries()) {
           const name = `stage_${id}_${k}`;
           await conn.run(stageSql(name, source, out));

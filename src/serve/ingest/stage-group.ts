@@ -8,7 +8,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { formatByName, detectFormat } from '../../formats/registry.js';
 import { rawRelation } from '../../formats/readers.js';
 import type { Format, Sample } from '../../formats/types.js';
-import { stageSql } from '../../import/stage.js';
+import { sharedSource, stageSql } from '../../import/stage.js';
 import { lit } from '../../util/db.js';
 
 export interface Body {
@@ -87,11 +87,7 @@ export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[]
     const raw = await rawRelation(b.format.reader(sample, opts), { path, head: sample.head, id, tmpDir });
     for (const stmt of raw.setup ?? []) await conn.run(stmt);
     const outputs = b.format.outputs(sample, opts).filter((o) => o.table === 'listens');
-    let source = raw;
-    if (outputs.length > 1 || outputs.some((o) => o.where)) {
-      await conn.run(`CREATE OR REPLACE TEMP TABLE raw_${id} AS ${raw.sql}`);
-      source = { ...raw, lineOffset: undefined, sql: raw.lineOffset === undefined ? `SELECT * FROM raw_${id}` : `SELECT rowid + ${raw.lineOffset} AS _line, * FROM raw_${id}` };
-    }
+    const source = await sharedSource(raw, outputs, id, (sql) => conn.run(sql));
     for (const [j, o] of outputs.entries()) {
       const stage = `stage_${id}_${j}`;
       await conn.run(stageSql(stage, source, o));

@@ -21,7 +21,7 @@ export const metaRoutes: RoutePlugin = (app, ctx) => {
 
   app.get('/healthz', { schema: { tags: ['meta'], summary: 'Is the server up and the engine live', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
     status: 'ok',
-    engine: ctx.live.isLive ? 'live' : 'replaying the lake',
+    engine: ctx.live.failed ? `failed: ${ctx.live.failed}` : ctx.live.isLive ? 'live' : 'replaying the lake',
     ingest_seq: ctx.ingest.seq,
     engine_seq: ctx.engineSeq(),
   }));
