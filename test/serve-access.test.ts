@@ -1,8 +1,8 @@
 // Access control on every endpoint: no token and a wrong token are 401; another user's token is 403 on
 // a user's data; a plain user's token is 403 on the global views; the owner and an admin get through.
-import { describe, it } from 'node:test';
+import { before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { call, servedFixture } from './helpers/serve.js';
+import { call, servedFixture, until } from './helpers/serve.js';
 
 const listen = (user: string) => JSON.stringify({ user_id: user, listened_at: '2026-03-01T10:00:00Z', track_name: 'Song', artist_name: 'Band' });
 const lbSingle = JSON.stringify({ listen_type: 'single', payload: [{ listened_at: 1770000000, track_metadata: { artist_name: 'Band', track_name: 'Song' } }] });
@@ -36,6 +36,12 @@ const ANY: { method: string; path: string; body?: string }[] = [
 
 describe('access control', () => {
   const server = servedFixture();
+  before(async () => {
+    // Alice has a listen in the lake and the live views, so her pages have something to refuse.
+    const r = await call(server().url, 'POST', '/v1/listens', { token: server().tokens.alice, body: listen('alice') });
+    assert.equal(r.status, 200);
+    assert.ok(await until(async () => (await call(server().url, 'GET', '/v1/users/alice/profile', { token: server().tokens.alice })).status === 200), "alice's profile appears");
+  });
 
   for (const e of [...ALICE, ...ADMIN, ...ANY]) {
     it(`${e.method} ${e.path}: no token 401, wrong token 401`, async () => {
