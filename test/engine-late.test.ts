@@ -12,6 +12,7 @@ import { openGeneratorSource } from '../src/engine/sources/generator.js';
 import { actionCode, allocBatch, ACTION_NAMES, type ListenBatch } from '../src/engine/types.js';
 import { VIEW_TABLES } from '../src/views/tables.js';
 import { MemoryViews } from './helpers/stream.js';
+import { seededRandom } from '../src/ml/random.js';
 
 interface Ev {
   user: string;
@@ -75,22 +76,11 @@ function sameViews(a: MemoryViews, b: MemoryViews, except: string[] = []): void 
   }
 }
 
-/** A small deterministic PRNG (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const evs = await world(20_000);
 
 test('listens shuffled within the lateness give the same views as in order', () => {
-  const r = rng(1);
+  const r = seededRandom(1);
   const L = DEFAULT_CONFIG.lateness;
   // Arrival = event time + a random delay below the lateness: every listen arrives before the watermark passes it.
   const shuffled = evs.map((e) => ({ e, at: e.ts + r() * L })).sort((a, b) => a.at - b.at).map((x) => x.e);

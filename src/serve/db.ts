@@ -4,12 +4,11 @@
 // one process hold a file once; several connections, because reads run in parallel on them.
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { plain, type QueryResult } from '../lake/query.js';
+import { queryConn, type QueryResult } from '../lake/query.js';
 import { attachLake, emptyView, tableRelation } from '../lake/views.js';
 import { dataPaths } from '../lake/paths.js';
 import { LISTEN_COLUMNS, columnDdl, tableSpec } from '../model/schema.js';
 import { lit, openDb, type Db } from '../util/db.js';
-import { QueryError, errorMessage } from '../util/errors.js';
 
 export const INGEST_FILE = 'ingest.duckdb';
 
@@ -83,29 +82,20 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
     else free.push(c);
   }
 
+  async function read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    const c = await acquire();
+    try {
+      return await work(c);
+    } finally {
+      releaseConn(c);
+    }
+  }
+
   return {
     db,
     writer,
-    async read(work) {
-      const c = await acquire();
-      try {
-        return await work(c);
-      } finally {
-        releaseConn(c);
-      }
-    },
-    async query(sql) {
-      const c = await acquire();
-      try {
-        const reader = await c.runAndReadAll(sql);
-        const columns = reader.columnNames();
-        return { columns, rows: reader.getRows().map((r) => Object.fromEntries(columns.map((k, i) => [k, plain(r[i])]))) };
-      } catch (err) {
-        throw new QueryError(errorMessage(err), { cause: err });
-      } finally {
-        releaseConn(c);
-      }
-    },
+    read,
+    query: (sql) => read((c) => queryConn(c, sql)),
     refreshLake() {
       const c = pool[0]!;
       refreshing = refreshing.then(() => lakeViews(c)).catch(() => undefined);

@@ -3,6 +3,7 @@
 // generation (204 while a report has never run; ?format=csv to download).
 import { existsSync } from 'node:fs';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { renderRows } from '../../cli/output.js';
 import { buildRecap, toRecapRows } from '../../reports/recap.js';
 import { loadRegistry } from '../../reports/registry.js';
 import { reportRows } from '../../reports/runner.js';
@@ -16,12 +17,6 @@ import { lakeCache } from './dashboard/cache.js';
 
 const obj = { type: 'object', additionalProperties: true } as const;
 const userParams = { type: 'object', required: ['user'], properties: { user: { type: 'string', maxLength: 256 } } } as const;
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 export const readRoutes: RoutePlugin = (app, ctx) => {
   app.get('/v1/me', { schema: { tags: ['users'], summary: 'The signed-in user', response: { 200: { type: 'object', properties: { name: { type: 'string' }, admin: { type: 'boolean' } } } } } }, async (req) => {
@@ -169,9 +164,8 @@ export const readRoutes: RoutePlugin = (app, ctx) => {
         const r = await store.read(name, req.query.limit ? { limit: req.query.limit } : {});
         if (!r) return reply.code(204).send();
         if (req.query.format === 'csv') {
-          const lines = [r.columns.map(csvCell).join(','), ...r.data.map((row) => r.columns.map((c) => csvCell(row[c])).join(','))];
           void reply.type('text/csv; charset=utf-8').header('Content-Disposition', `attachment; filename="${name}.csv"`);
-          return lines.join('\n') + '\n';
+          return renderRows(r.data, r.columns, 'csv') + '\n';
         }
         return { name, generation: r.generation, published_at: r.publishedAt, params: r.params, columns: r.columns, rows: r.data };
       } catch (err) {

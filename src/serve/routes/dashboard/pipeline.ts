@@ -2,21 +2,15 @@
 // the server's gauges (ingest and engine lag, watermark), rejects by reason, listens stored per minute
 // over the last hour, the import history; and the rejects themselves as NDJSON or CSV.
 import { existsSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import type { RoutePlugin } from '../../context.js';
 import { requireAdmin } from '../../auth.js';
 import { dataPaths } from '../../../lake/paths.js';
+import { checkpointPath } from '../../../engine/checkpoint.js';
+import { renderRows } from '../../../cli/output.js';
 import { N, NN, NS, S, num, rowsOf } from './range.js';
 
-export const checkpointPath = (dataDir: string): string => join(dataDir, 'checkpoints', 'engine.ckpt');
 const REJECT_COLUMNS = ['import_id', 'file', 'loc_kind', 'loc', 'field', 'reason', 'got', 'raw'] as const;
 export const REJECTS_DOWNLOAD_CAP = 100_000;
-
-function csvCell(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
 
 export const pipelineRoutes: RoutePlugin = (app, ctx) => {
   app.get(
@@ -96,7 +90,7 @@ export const pipelineRoutes: RoutePlugin = (app, ctx) => {
       requireAdmin(req, ctx.users);
       const { rows } = await ctx.db.query(`SELECT ${REJECT_COLUMNS.join(', ')} FROM rejects LIMIT ${REJECTS_DOWNLOAD_CAP}`);
       if (req.query.format === 'csv') {
-        const body = [REJECT_COLUMNS.join(','), ...rows.map((r) => REJECT_COLUMNS.map((c) => csvCell(r[c])).join(','))].join('\n') + '\n';
+        const body = renderRows(rows, REJECT_COLUMNS, 'csv') + '\n';
         return reply.header('content-type', 'text/csv; charset=utf-8').header('content-disposition', 'attachment; filename="rejects.csv"').send(body);
       }
       const body = rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
