@@ -15,7 +15,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dicts } from '../engine/dict.js';
 import { plain } from '../lake/query.js';
 import { appendNumeric, appendRows } from '../util/append.js';
-import { ident, lit, openDb, type Db } from '../util/db.js';
+import { ident, inTransaction, lit, openDb, type Db } from '../util/db.js';
 import { EarshotError } from '../util/errors.js';
 import { VIEW_NAMES, VIEW_TABLES, type ChangeSet, type ViewName, type ViewTable } from '../views/tables.js';
 import { schemaSql, VIEW_ORDER } from './views-schema.js';
@@ -112,14 +112,10 @@ export async function openViewStore(dataDir: string, opts: ViewStoreOptions = {}
         }
         schemaReady = true;
       }
-      await conn.run('BEGIN TRANSACTION');
       try {
-        const out = await work(q);
-        await conn.run('COMMIT');
-        return out;
+        return await inTransaction(conn, () => work(q));
       } catch (err) {
         failed = true;
-        await conn.run('ROLLBACK').catch(() => undefined);
         throw err;
       }
     } finally {

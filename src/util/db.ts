@@ -56,6 +56,19 @@ export async function allJson(conn: DuckDBConnection, sql: string): Promise<Reco
   return reader.getRowObjectsJson() as Record<string, unknown>[];
 }
 
+/** Runs `work` in one transaction on `conn`: committed when it resolves, rolled back when it throws. */
+export async function inTransaction<T>(conn: DuckDBConnection, work: () => Promise<T>): Promise<T> {
+  await conn.run('BEGIN TRANSACTION');
+  try {
+    const out = await work();
+    await conn.run('COMMIT');
+    return out;
+  } catch (err) {
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
+}
+
 export async function scalar<T = unknown>(conn: DuckDBConnection, sql: string): Promise<T> {
   const rows = (await conn.runAndReadAll(sql)).getRows();
   return rows[0]?.[0] as T;

@@ -12,7 +12,7 @@ import { acquireLock } from '../../lake/lock.js';
 import { dataPaths } from '../../lake/paths.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
 import { listenIdSql } from '../../model/keys.js';
-import { all, lit, scalar } from '../../util/db.js';
+import { all, inTransaction, lit, scalar } from '../../util/db.js';
 import { errorMessage } from '../../util/errors.js';
 import { stageGroup, type Body } from './stage-group.js';
 
@@ -107,11 +107,11 @@ export class Ingestor {
     const c = this.o.conn;
     const done = await scalar(c, `SELECT v FROM ingest.meta WHERE k = '${SEEN_DONE}'`);
     if (done) return;
-    await c.run('BEGIN TRANSACTION');
-    await c.run(`DELETE FROM ingest.seen`);
-    await c.run(`INSERT INTO ingest.seen SELECT DISTINCT ('0x' || listen_id)::UBIGINT FROM lake_listens WHERE listen_id IS NOT NULL`);
-    await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('${SEEN_DONE}', '1')`);
-    await c.run('COMMIT');
+    await inTransaction(c, async () => {
+      await c.run(`DELETE FROM ingest.seen`);
+      await c.run(`INSERT INTO ingest.seen SELECT DISTINCT ('0x' || listen_id)::UBIGINT FROM lake_listens WHERE listen_id IS NOT NULL`);
+      await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('${SEEN_DONE}', '1')`);
+    });
   }
 
   /** Queues a body; resolves once its listens are durable (or rejected). */
@@ -178,16 +178,11 @@ export class Ingestor {
         name === 'ingested_at' ? `TIMESTAMPTZ ${lit(now)}` : name === 'source' || name === 'origin' || name === 'listen_id' ? `"${name}"` : `${col(name)}`,
       );
       if (n > 0) {
-        await c.run('BEGIN TRANSACTION');
-        try {
+        await inTransaction(c, async () => {
           await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT seq, ${values.join(', ')} FROM ok_${gid}`);
           await c.run(`INSERT INTO ingest.seen SELECT _id FROM ok_${gid}`);
           await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('seq', ${lit(String(this.seqNow + n))})`);
-          await c.run('COMMIT');
-        } catch (err) {
-          await c.run('ROLLBACK').catch(() => undefined);
-          throw err;
-        }
+        });
       }
       const base = this.seqNow;
       this.seqNow += n;

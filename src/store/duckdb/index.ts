@@ -17,7 +17,7 @@ import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { plain } from '../../lake/query.js';
-import { ident, lit, openDb, type Db } from '../../util/db.js';
+import { ident, inTransaction, lit, openDb, type Db } from '../../util/db.js';
 import { EarshotError } from '../../util/errors.js';
 import { attachStoreFile } from '../attach.js';
 import type { GenerationInfo, GenerationWriter, PutResult, ReportQuery, ReportStore, StoredReportInfo, StoreOptions } from '../types.js';
@@ -74,16 +74,7 @@ export async function openDuckDbStore(path: string, opts: StoreOptions = {}): Pr
     const q = (name: string): string => `${alias}.main.${ident(name)}`;
     try {
       if (mode === 'write') for (const s of SCHEMA) await conn.run(s.replace(/(EXISTS )(\w+)/, (_m, a: string, n: string) => `${a}${q(n)}`));
-      if (!transaction) return await work(q);
-      await conn.run('BEGIN TRANSACTION');
-      try {
-        const out = await work(q);
-        await conn.run('COMMIT');
-        return out;
-      } catch (err) {
-        await conn.run('ROLLBACK').catch(() => undefined);
-        throw err;
-      }
+      return transaction ? await inTransaction(conn, () => work(q)) : await work(q);
     } finally {
       await conn.run(`DETACH ${alias}`).catch(() => undefined);
     }
