@@ -161,6 +161,12 @@ export class LiveViews {
     return { counters: this.counters, trending, action_counts, active_users, recent: this.recent, live: this.isLive };
   }
 
+  /** One engine counter as of the last flush (NaN when unknown). */
+  counter(name: string): number {
+    const v = this.counters[name];
+    return v === undefined ? NaN : v;
+  }
+
   stateJson(): string {
     return (this.cached ??= JSON.stringify(this.state()));
   }

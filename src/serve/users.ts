@@ -73,7 +73,6 @@ export async function rotateToken(dataDir: string, name: string): Promise<string
 /** Token → user, reloading the file when it changes (checked at most once a second). */
 export class UserDirectory {
   private byHash = new Map<string, User>();
-  private byName = new Map<string, User>();
   private mtime = -1;
   private checkedAt = 0;
 
@@ -90,12 +89,7 @@ export class UserDirectory {
     if (m === this.mtime) return;
     this.mtime = m;
     this.byHash = new Map();
-    this.byName = new Map();
-    for (const u of readUsers(this.dataDir)) {
-      const user = { name: u.name, admin: u.admin };
-      this.byHash.set(u.tokenHash, user);
-      this.byName.set(u.name, user);
-    }
+    for (const u of readUsers(this.dataDir)) this.byHash.set(u.tokenHash, { name: u.name, admin: u.admin });
   }
 
   /** The user a token belongs to, or null. */
@@ -103,20 +97,5 @@ export class UserDirectory {
     this.reload();
     // Looked up by the token's hash: timing reveals nothing about a stored token's text.
     return this.byHash.get(hashToken(token)) ?? null;
-  }
-
-  get(name: string): User | null {
-    this.reload();
-    return this.byName.get(name) ?? null;
-  }
-
-  list(): User[] {
-    this.reload();
-    return [...this.byName.values()];
-  }
-
-  get count(): number {
-    this.reload();
-    return this.byName.size;
   }
 }

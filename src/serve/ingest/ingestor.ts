@@ -30,8 +30,6 @@ export interface IngestResult {
   readonly rejected: number;
   /** Up to 100 rejects, in order. */
   readonly rejects: Reject[];
-  /** Sequence number of the last listen this request added (0 when none). */
-  readonly lastSeq: number;
 }
 
 interface Queued {
@@ -155,14 +153,14 @@ export class Ingestor {
     const c = this.o.conn;
     const gid = `g${process.pid}_${++this.gid}`;
     const staged = `staged_${gid}`;
-    const results: { accepted: number; duplicates: number; rejected: number; rejects: Reject[]; lastSeq: number }[] = bodies.map(() => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [], lastSeq: 0 }));
+    const results: { accepted: number; duplicates: number; rejected: number; rejects: Reject[] }[] = bodies.map(() => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] }));
     try {
+      let cols: ReadonlySet<string>;
       try {
-        await stageGroup(c, bodies, this.tmpDir, gid, staged);
+        cols = await stageGroup(c, bodies, this.tmpDir, gid, staged);
       } catch (err) {
         throw new BodyError(`the body could not be read: ${errorMessage(err).split('\n')[0]}`, { cause: err });
       }
-      const cols = new Set((await all(c, `DESCRIBE ${staged}`)).map((r) => String(r['column_name'])));
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
       // First row of a listen_id wins; a listen already stored is a duplicate. One statement: ids,
       // duplicates and sequence numbers together.
@@ -186,17 +184,16 @@ export class Ingestor {
       }
       const base = this.seqNow;
       this.seqNow += n;
-      // Per request: counts, the last seq it added, and its rejects.
+      // Per request: counts and rejects.
       for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej, count(*) FILTER (WHERE _reason IS NULL) AS valid FROM ${staged} GROUP BY _item`)) {
         const x = results[Number(r['_item'])]!;
         x.rejected = Number(r['rej']);
         x.duplicates = Number(r['valid']);
       }
-      for (const r of await all(c, `SELECT _item, count(*) AS ok, max(seq) AS last FROM ok_${gid} GROUP BY _item`)) {
+      for (const r of await all(c, `SELECT _item, count(*) AS ok FROM ok_${gid} GROUP BY _item`)) {
         const x = results[Number(r['_item'])]!;
         x.accepted = Number(r['ok']);
         x.duplicates -= x.accepted;
-        x.lastSeq = Number(r['last']);
       }
       const rejRows = await all(c, `SELECT _item, _line, _field, _reason, _got, _raw FROM ${staged} WHERE _reason IS NOT NULL ORDER BY _item, _line`);
       if (rejRows.length > 0) await this.keepRejects(rejRows, bodies, now);
@@ -305,11 +302,6 @@ export class Ingestor {
         `INSERT OR REPLACE INTO ingest.playing_now VALUES (${lit(user)}, now(), ${lit(meta.track_name)}, ${lit(meta.artist_name)}, ${meta.release_name === undefined ? 'NULL' : lit(meta.release_name)}, ${lit(JSON.stringify(meta))})`,
       );
     });
-  }
-
-  /** Listens acknowledged but not yet in the lake's Parquet. */
-  async pending(): Promise<number> {
-    return this.exclusive(async () => Number(await scalar(this.o.conn, `SELECT count(*) FROM ingest.pending`)));
   }
 
   async close(): Promise<void> {

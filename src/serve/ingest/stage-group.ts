@@ -41,16 +41,12 @@ export function bodyFormat(text: string, kind: 'ndjson' | 'json', forced?: strin
   return f;
 }
 
-export interface StagedGroup {
-  /** Temp table of every staged listen row: _f (file), _line, canonical columns, _reason…, plus _item. */
-  readonly table: string;
-}
-
 /**
  * Stages `bodies` (indexes are item numbers) into temp table `out` with columns _item, _line (line or
- * record within the item, 1-based), the listens columns, _field, _reason, _got, _raw.
+ * record within the item, 1-based), the listens columns the formats gave, _field, _reason, _got, _raw.
+ * Returns the table's column names.
  */
-export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[], tmpDir: string, gid: string, out: string): Promise<void> {
+export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[], tmpDir: string, gid: string, out: string): Promise<ReadonlySet<string>> {
   // Files: one per (format, user, source, origin) for NDJSON, one per JSON body.
   interface FileGroup { items: number[]; body: Body; }
   const files: FileGroup[] = [];
@@ -115,4 +111,5 @@ export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[]
        WHERE _item = ${i} AND _reason IS NULL AND ${who} IS DISTINCT FROM ${lit(b.onlyUser)}`,
     );
   }
+  return cols;
 }

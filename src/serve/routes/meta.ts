@@ -3,14 +3,14 @@
 import type { RoutePlugin } from '../context.js';
 
 export const metaRoutes: RoutePlugin = (app, ctx) => {
-  const c = (k: string) => () => Number(ctx.live.state().counters[k] ?? 0);
+  const c = (k: string) => () => (Number.isNaN(ctx.live.counter(k)) ? 0 : ctx.live.counter(k));
   ctx.metrics.define('earshot_events_in_total', 'Listens the engine has read.', 'counter', c('events_in'));
   ctx.metrics.define('earshot_events_accepted_total', 'Listens the engine counted into its views.', 'counter', c('accepted'));
   ctx.metrics.define('earshot_events_rejected_total', 'Records that were not valid listens.', 'counter', c('rejected'));
   ctx.metrics.define('earshot_events_late_total', 'Listens later than the allowed lateness.', 'counter', c('late'));
   ctx.metrics.define('earshot_events_per_second', 'Engine throughput at its last flush.', 'gauge', c('events_per_second'));
   ctx.metrics.define('earshot_engine_lag_listens', 'Acknowledged listens the engine has not read yet.', 'gauge', () => ctx.ingest.seq - ctx.engineSeq());
-  ctx.metrics.define('earshot_watermark_seconds', 'Engine watermark, Unix seconds.', 'gauge', () => Number(ctx.live.state().counters['watermark_ms'] ?? NaN) / 1000);
+  ctx.metrics.define('earshot_watermark_seconds', 'Engine watermark, Unix seconds.', 'gauge', () => ctx.live.counter('watermark_ms') / 1000);
   ctx.metrics.define('earshot_ingest_requests_total', 'Ingest requests taken.', 'counter', () => ctx.ingest.totals.requests);
   ctx.metrics.define('earshot_ingest_accepted_total', 'Listens acknowledged by the ingest endpoints.', 'counter', () => ctx.ingest.totals.accepted);
   ctx.metrics.define('earshot_ingest_duplicates_total', 'Listens the ingest endpoints found already stored.', 'counter', () => ctx.ingest.totals.duplicates);
