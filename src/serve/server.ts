@@ -74,7 +74,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     rejectLive = rej;
   });
   liveP.catch(() => undefined);
-  ingest.onCommit(() => undefined);
   const source = serveSource({
     dataDir: o.dataDir,
     db,
@@ -107,7 +106,6 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     onChanges: (changes, counters) => {
       live.apply(changes, counters);
     },
-    onProgress: () => undefined,
   }).catch((err: unknown) => {
     engineError = err;
     live.failed = errorMessage(err);
@@ -129,29 +127,31 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   flushing = flushing.then(flush).catch(() => undefined);
   const app = await buildApp({ ctx, routes: [...ROUTES, ...(o.routes ?? [])], logger: o.logger === false ? false : { level: config.logLevel } });
-  await app.listen({ host: config.host, port: config.port });
+
+  let closed = false;
+  /** Stops in order: no new requests, the engine checkpoints, a last flush, files closed. */
+  const close = async (): Promise<void> => {
+    if (closed) return;
+    closed = true;
+    clearInterval(flushTimer);
+    await app.close();
+    abort.abort();
+    await engineDone;
+    await flushing;
+    await flush().catch(() => undefined);
+    await ingest.close();
+    await db.close();
+    if (engineError) throw engineError;
+  };
+  try {
+    await app.listen({ host: config.host, port: config.port });
+  } catch (err) {
+    // The port is taken (say): the engine already runs on this data directory; stop it before failing.
+    await close().catch(() => undefined);
+    throw err;
+  }
   const addr = app.server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.port;
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
-
-  let closed = false;
-  return {
-    app,
-    url,
-    ctx,
-    live: liveP,
-    async close() {
-      if (closed) return;
-      closed = true;
-      clearInterval(flushTimer);
-      await app.close();
-      abort.abort();
-      await engineDone;
-      await flushing;
-      await flush().catch(() => undefined);
-      await ingest.close();
-      await db.close();
-      if (engineError) throw engineError;
-    },
-  };
+  return { app, url, ctx, live: liveP, close };
 }

@@ -19,8 +19,14 @@ export async function testServer(dataDir: string, extra: Partial<ServeOptions> =
     alice: (await addUser(dataDir, 'alice', false)).token,
     bob: (await addUser(dataDir, 'bob', false)).token,
   };
-  const server = await startServer({ dataDir, logger: false, config: { port: 0, rateLimit: 0, ...extra.config }, emitEveryMs: 200, ...extra });
-  await server.live;
+  const server = await startServer({ dataDir, logger: false, emitEveryMs: 200, ...extra, config: { port: 0, rateLimit: 0, ...extra.config } });
+  try {
+    await server.live;
+  } catch (err) {
+    // The engine failed before it was live: stop the rest of the server, so the failure is reported, not a hang.
+    await server.close().catch(() => undefined);
+    throw err;
+  }
   return { server, url: server.url, tokens, close: () => server.close() };
 }
 
