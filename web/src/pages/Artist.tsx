@@ -1,20 +1,14 @@
 // An artist page: plays and listeners per day, skip rate, and their most played tracks.
 import { enc } from '../api.js';
-import { Card, Stat } from '../components/Card.js';
+import { Card } from '../components/Card.js';
 import { Load } from '../components/States.js';
 import { Table } from '../components/Table.js';
-import { dec, int, pct } from '../format.js';
+import { int } from '../format.js';
 import { useApi } from '../hooks.js';
-import { DailyChart, type Daily } from './Track.js';
+import { DailyChart, PlayStatsRow, type PlayStats } from './Track.js';
 
-interface Artist {
+interface Artist extends PlayStats {
   artist: string;
-  plays: number;
-  listeners: number;
-  minutes: number;
-  avg_minutes: number | null;
-  skip_rate: number | null;
-  daily: Daily[];
   top_tracks: { track_key: string; title: string | null; plays: number }[];
 }
 
@@ -26,13 +20,7 @@ export function ArtistPage({ name }: { name: string }) {
       <Load state={a} what="the artist">
         {(x) => (
           <>
-            <div class="stats">
-              <Stat label="plays" value={int(x.plays)} />
-              <Stat label="listeners" value={int(x.listeners)} />
-              <Stat label="minutes" value={int(x.minutes)} />
-              <Stat label="min / play" value={dec(x.avg_minutes, 2)} />
-              <Stat label="skip rate" value={pct(x.skip_rate)} />
-            </div>
+            <PlayStatsRow x={x} />
             <div class="grid">
               <Card title="Plays over time" id="daily" wide>
                 <DailyChart daily={x.daily} name="artist-daily" />

@@ -12,19 +12,34 @@ export interface Daily {
   plays: number;
   listeners: number;
 }
-interface Track {
-  track_key: string;
-  title: string | null;
-  artist: string | null;
-  album: string | null;
-  genre: string | null;
-  mood: string | null;
+/** What the track and artist pages both show: plays, listeners, minutes, skip rate, plays per day. */
+export interface PlayStats {
   plays: number;
   listeners: number;
   minutes: number;
   avg_minutes: number | null;
   skip_rate: number | null;
   daily: Daily[];
+}
+interface Track extends PlayStats {
+  track_key: string;
+  title: string | null;
+  artist: string | null;
+  album: string | null;
+  genre: string | null;
+  mood: string | null;
+}
+
+export function PlayStatsRow({ x }: { x: PlayStats }) {
+  return (
+    <div class="stats">
+      <Stat label="plays" value={int(x.plays)} />
+      <Stat label="listeners" value={int(x.listeners)} />
+      <Stat label="minutes" value={int(x.minutes)} />
+      <Stat label="min / play" value={dec(x.avg_minutes, 2)} />
+      <Stat label="skip rate" value={pct(x.skip_rate)} />
+    </div>
+  );
 }
 
 export function DailyChart({ daily, name }: { daily: Daily[]; name: string }) {
@@ -46,13 +61,7 @@ export function TrackPage({ trackKey }: { trackKey: string }) {
               {x.genre ? ` · ${x.genre}` : ''}
               {x.mood ? ` · ${x.mood}` : ''}
             </p>
-            <div class="stats">
-              <Stat label="plays" value={int(x.plays)} />
-              <Stat label="listeners" value={int(x.listeners)} />
-              <Stat label="minutes" value={int(x.minutes)} />
-              <Stat label="min / play" value={dec(x.avg_minutes, 2)} />
-              <Stat label="skip rate" value={pct(x.skip_rate)} />
-            </div>
+            <PlayStatsRow x={x} />
             <Card title="Plays over time" id="daily" wide>
               <DailyChart daily={x.daily} name="track-daily" />
             </Card>
