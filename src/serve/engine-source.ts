@@ -9,8 +9,7 @@ import { ACTION_CODE_SQL, BatchBuilder } from '../engine/sources/duck.js';
 import { DuckDictionaries } from '../engine/sources/encode.js';
 import { pullSource } from '../engine/sources/lifecycle.js';
 import type { SourceSpec } from '../engine/sources/index.js';
-import type { SourceBatch, SourcePosition } from '../engine/types.js';
-import { all } from '../util/db.js';
+import type { ListenBatch, SourceBatch, SourcePosition } from '../engine/types.js';
 import type { ServeDb } from './db.js';
 import type { Ingestor } from './ingest/ingestor.js';
 
@@ -25,8 +24,8 @@ export interface ServeSourceOptions {
   readonly ingest: Ingestor;
   /** The engine's checkpoint now covers ingest sequence `seq`. */
   readonly onAck: (seq: number) => void;
-  /** The last few listens of each batch read from the ingest file (newest first). */
-  readonly onRecent?: (rows: Record<string, unknown>[]) => void;
+  /** Each batch read from the ingest file (ids of the engine's dictionaries), for the recent-listens list. */
+  readonly onRecent?: (batch: ListenBatch) => void;
   /** Lake replay finished: the engine is live. */
   readonly onLive?: () => void;
   /** The ingest sequence number read up to, after each batch. */
@@ -97,10 +96,11 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
             if (!chunk || chunk.rowCount === 0) break;
             builder.addChunk(chunk);
           }
-          if (o.onRecent) o.onRecent(await all(conn, `SELECT user_id, track_name, artist_name, listened_at FROM (${rel}) ORDER BY seq DESC LIMIT 20`));
+          const batch = builder.take();
+          o.onRecent?.(batch);
           pos = { kind: 'serve', lake: pos.lake, seq: hi };
           o.onPosition?.(hi);
-          yield { listens: builder.take(), position: pos, rejected: 0 };
+          yield { listens: batch, position: pos, rejected: 0 };
         }
       }
 

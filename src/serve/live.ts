@@ -3,7 +3,7 @@
 // or a profile cost a map lookup, not a query. Also the Server-Sent Events hub of GET /v1/live.
 import type { Dicts } from '../engine/dict.js';
 import type { Engine } from '../engine/engine.js';
-import { ACTION_NAMES } from '../engine/types.js';
+import { ACTION_NAMES, type ListenBatch } from '../engine/types.js';
 import { withViews } from '../store/views.js';
 import { VIEW_TABLES, type ChangeSet, type ViewTable } from '../views/tables.js';
 
@@ -119,14 +119,16 @@ export class LiveViews {
     this.broadcast();
   }
 
-  pushRecent(rows: Record<string, unknown>[]): void {
-    const mapped = rows.map((r) => ({
-      user_id: String(r['user_id']),
-      track_name: r['track_name'] === null ? null : String(r['track_name']),
-      artist_name: r['artist_name'] === null ? null : String(r['artist_name']),
-      listened_at: r['listened_at'] === null || r['listened_at'] === undefined ? null : new Date(String(r['listened_at'])).toISOString(),
-    }));
-    this.recent = [...mapped, ...this.recent].slice(0, 20);
+  /** The newest listens of a batch (in arrival order) lead the recent-listens list, named through the dictionaries. */
+  pushRecent(b: ListenBatch): void {
+    const d = this.dicts;
+    if (!d || b.n === 0) return;
+    const fresh: LiveState['recent'][number][] = [];
+    for (let i = b.n - 1; i >= 0 && fresh.length < 20; i--) {
+      const t = b.track[i]!;
+      fresh.push({ user_id: d.users.values[b.user[i]!] ?? String(b.user[i]), track_name: d.trackName[t] ?? null, artist_name: d.trackArtist[t] ?? null, listened_at: iso(b.ts[i]!) });
+    }
+    this.recent = [...fresh, ...this.recent].slice(0, 20);
     this.cached = null;
   }
 

@@ -81,7 +81,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     onAck: (seq) => {
       ackedSeq = seq;
     },
-    onRecent: (rows) => live.pushRecent(rows),
+    onRecent: (b) => live.pushRecent(b),
     onPosition: (seq) => {
       engineSeq = seq;
     },
