@@ -22,11 +22,29 @@ export interface RunRange {
 
 const UTC_NAMES = new Set(['UTC', 'Etc/UTC', 'Etc/UCT', 'UCT', 'Etc/Universal', 'Universal', 'Etc/Zulu', 'Zulu', 'GMT', 'Etc/GMT', 'Etc/GMT0', 'Etc/GMT+0', 'Etc/GMT-0', 'GMT0', 'GMT+0', 'GMT-0', 'Etc/Greenwich', 'Greenwich']);
 
+// The zones DuckDB knows, by lower-case name (listing them takes ~10 ms, and the server checks a zone
+// per request). The list is ICU's, fixed for the life of the process.
+let zones: Promise<Map<string, string[]>> | undefined;
+
+function zoneNames(conn: DuckDBConnection): Promise<Map<string, string[]>> {
+  zones ??= conn.runAndReadAll('SELECT name FROM pg_timezone_names() ORDER BY name').then((r) => {
+    const m = new Map<string, string[]>();
+    for (const [name] of r.getRows()) {
+      const key = String(name).toLowerCase();
+      m.set(key, [...(m.get(key) ?? []), String(name)]);
+    }
+    return m;
+  });
+  zones.catch(() => (zones = undefined));
+  return zones;
+}
+
 /** Checks --from, --to, --tz; throws a UsageError naming the flag. */
 export async function resolveRange(conn: DuckDBConnection, o: { from?: string | undefined; to?: string | undefined; tz?: string | undefined }): Promise<RunRange> {
   const tzIn = (o.tz ?? 'UTC').trim();
-  const found = (await conn.runAndReadAll(`SELECT name FROM pg_timezone_names() WHERE lower(name) = lower(${lit(tzIn)}) ORDER BY name = ${lit(tzIn)} DESC LIMIT 1`)).getRows()[0]?.[0];
-  if (typeof found !== 'string') {
+  const named = (await zoneNames(conn)).get(tzIn.toLowerCase()) ?? [];
+  const found = named.includes(tzIn) ? tzIn : named[0];
+  if (found === undefined) {
     throw new UsageError(`--tz: unknown time zone "${tzIn}"`, { hint: 'use an IANA name such as UTC, Europe/Berlin or America/New_York (SELECT name FROM pg_timezone_names() lists them)' });
   }
   const tz = found;

@@ -11,6 +11,8 @@ import { buildApp } from './app.js';
 import { errorMessage } from '../util/errors.js';
 import { DEFAULT_SERVE_CONFIG, type RoutePlugin, type ServeConfig, type ServerContext } from './context.js';
 import { openServeDb } from './db.js';
+import { loadRegistry } from '../reports/registry.js';
+import { warmReportReads } from '../reports/runner.js';
 import { serveSource } from './engine-source.js';
 import { Ingestor } from './ingest/ingestor.js';
 import { LiveViews } from './live.js';
@@ -52,6 +54,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   const config: ServeConfig = { ...DEFAULT_SERVE_CONFIG, ...o.config };
   await mkdir(o.dataDir, { recursive: true });
   const db = await openServeDb(o.dataDir);
+  await db.read((conn) => warmReportReads(conn, loadRegistry(o.dataDir).reports)).catch(() => undefined);
   const flushConn = await db.db.instance.connect();
   await flushConn.run(`SET TimeZone='UTC'`);
   const ingest = await Ingestor.open({ dataDir: o.dataDir, conn: db.writer, flushConn });

@@ -11,16 +11,25 @@
 -- more than $gap_minutes). An artist is new when the user's first listen of them ever (in the whole
 -- lake) falls in the range.
 WITH who AS (
-  SELECT coalesce(nullif($user, ''), (SELECT user_id FROM range_listens GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1)) AS user_id
+  SELECT $user AS user_id WHERE $user <> ''
+  UNION ALL
+  (SELECT user_id FROM range_listens WHERE $user = '' GROUP BY user_id ORDER BY count(*) DESC, user_id LIMIT 1)
 ),
-mine AS (
-  SELECT l.listened_at, l.local_at, l.track_key, l.ms_played, l.action, l.session_id,
+-- The user's listens over all time, read from the lake once: the range's are `mine`, and the first
+-- listen of each artist (for discoveries) needs the rest.
+everything AS MATERIALIZED (
+  SELECT l.listened_at, l.track_key, l.ms_played, l.action, l.session_id,
          coalesce(t.title, l.track_name, l.track_key) AS title,
          coalesce(t.artist_name, l.artist_name) AS artist,
          t.genre, t.mood
-  FROM range_listens l
+  FROM listens l
   LEFT JOIN tracks t ON t.track_key = l.track_key
   WHERE l.user_id = (SELECT user_id FROM who)
+),
+mine AS MATERIALIZED (
+  SELECT e.*, timezone(r.tz, e.listened_at) AS local_at
+  FROM everything e, report_range r
+  WHERE (r.from_at IS NULL OR e.listened_at >= r.from_at) AND (r.to_at IS NULL OR e.listened_at < r.to_at)
 ),
 totals AS (
   SELECT 1 AS ord, 'user' AS section, NULL::BIGINT AS rank, (SELECT user_id FROM who) AS label, NULL::DOUBLE AS value, NULL::VARCHAR AS detail
@@ -52,11 +61,7 @@ clock AS (
   FROM mine GROUP BY 3, 4
 ),
 firsts AS (
-  SELECT coalesce(t.artist_name, l.artist_name) AS artist, min(l.listened_at) AS first_at
-  FROM listens l
-  LEFT JOIN tracks t ON t.track_key = l.track_key
-  WHERE l.user_id = (SELECT user_id FROM who) AND coalesce(t.artist_name, l.artist_name) IS NOT NULL
-  GROUP BY 1
+  SELECT artist, min(listened_at) AS first_at FROM everything WHERE artist IS NOT NULL GROUP BY 1
 ),
 discovered AS (
   SELECT m.artist, count(*) AS plays, min(m.local_at)::DATE AS first_day
