@@ -117,7 +117,7 @@ export async function benchDashboard(ctx: Ctx): Promise<BenchEntry[]> {
     const byRoute = Object.fromEntries([...calls].map(([r, xs]) => [r, { n: xs.length, p50: round(pct(xs, 50)), p95: round(pct(xs, 95)) }]));
     const all = [...calls.values()].flat();
     const worstP95 = Math.max(...Object.values(byRoute).map((r) => r.p95));
-    for (const [r, s] of Object.entries(byRoute)) ctx.log(`  ${r}: n=${s.n} p50=${s.p50} ms p95=${s.p95} ms`);
+    for (const [r, s] of Object.entries(byRoute)) ctx.log(`  ${r}: n=${s.n} p50=${s.p50} ms p95=${s.p95} ms (${calls.get(r)!.map((x) => round(x, 0)).join(' ')})`);
     ctx.log(`  first meaningful paint: first load ${round(first)} ms, later loads median ${round(pct(warm, 50))} ms, max ${round(Math.max(...paints))} ms`);
     const at = new Date().toISOString();
     const figures = (extra: Record<string, number | string>) => ({ cores: cpus().length, listens: 300_000, loads: LOADS, ...extra });

@@ -50,7 +50,7 @@ export function Chart({ name, option, label, height = 280, points: real, onClick
         color: [...OKABE_ITO],
         textStyle: { color: INK, fontFamily: 'system-ui, sans-serif' },
         aria: { enabled: true, label: { description: label } },
-        animationDuration: 300,
+        animation: false,
         ...option,
       },
       { notMerge: true },
