@@ -14,6 +14,9 @@ declare const document: { querySelector(s: string): El | null; querySelectorAll(
 declare const window: { innerWidth: number };
 declare const localStorage: { setItem(k: string, v: string): void };
 declare function requestAnimationFrame(cb: () => void): number;
+declare const history: { pushState(state: null, unused: string, url: string): void };
+declare function dispatchEvent(e: object): boolean;
+declare const PopStateEvent: new (type: 'popstate') => object;
 
 /** Init script: stores the token where the dashboard reads it. */
 export function storeToken(token: string): void {
@@ -23,6 +26,12 @@ export function storeToken(token: string): void {
 /** True once the named chart has data. */
 export function chartHasData(name: string): boolean {
   return Number(document.querySelector(`[data-chart="${name}"]`)?.dataset['points'] ?? 0) > 0;
+}
+
+/** Moves to another page of the dashboard as its links do (web/src/router.ts): no reload. */
+export function inAppNavigate(to: string): void {
+  history.pushState(null, '', to);
+  dispatchEvent(new PopStateEvent('popstate'));
 }
 
 /** True when nothing on the page is loading. */

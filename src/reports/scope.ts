@@ -72,8 +72,16 @@ export function localTime(tz: string, col = 'listened_at'): string {
   return UTC_NAMES.has(tz) ? `make_timestamp(epoch_us(${col}))` : `timezone(${lit(tz)}, ${col})`;
 }
 
+const scoped = new WeakMap<DuckDBConnection, string>();
+
 /** Creates the temp views range_listens and report_range on the connection (after attachLake). */
 export async function createScope(conn: DuckDBConnection, r: RunRange): Promise<void> {
+  // A connection keeps its views: the server's readers answer most requests for the same range, and
+  // (re)creating the views binds the whole lake again. The views name `listens`, so a lake that has
+  // changed since is still what they read.
+  const key = JSON.stringify(r);
+  if (scoped.get(conn) === key) return;
+  scoped.delete(conn);
   const ts = (iso: string | null): string => (iso ? `TIMESTAMPTZ ${lit(iso)}` : 'NULL::TIMESTAMPTZ');
   const where: string[] = [];
   if (r.fromAt) where.push(`listened_at >= ${ts(r.fromAt)}`, `dt >= DATE ${lit(r.fromAt.slice(0, 10))}`);
@@ -85,4 +93,5 @@ export async function createScope(conn: DuckDBConnection, r: RunRange): Promise<
   await conn.run(
     `CREATE OR REPLACE TEMP VIEW report_range AS SELECT ${ts(r.fromAt)} AS from_at, ${ts(r.toAt)} AS to_at, ${lit(r.tz)} AS tz, ${day(r.from)} AS from_date, ${day(r.to)} AS to_date`,
   );
+  scoped.set(conn, key);
 }
