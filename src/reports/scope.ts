@@ -1,7 +1,8 @@
-// The range a run looks at, made into two views every report reads:
+// The range a run looks at, made into two views and a macro every report may read:
 //   range_listens  = listens with listened_at in [--from 00:00, --to + 1 day 00:00) of --tz, plus
 //                    local_at (TIMESTAMP: listened_at as wall-clock time in --tz, for hours, days, weeks)
 //   report_range   = one row: from_at, to_at (TIMESTAMPTZ or NULL), tz, from_date, to_date
+//   report_local(ts) = a TIMESTAMPTZ as wall-clock time in --tz (what local_at is made with)
 // The bounds are checked here once (dates parse, --from ≤ --to, the zone is one DuckDB knows) and then
 // written into the views as literals. For UTC, local time is plain arithmetic on the epoch, which is
 // several times faster than DuckDB's ICU time-zone conversion over millions of rows.
@@ -74,7 +75,7 @@ export function localTime(tz: string, col = 'listened_at'): string {
 
 const scoped = new WeakMap<DuckDBConnection, string>();
 
-/** Creates the temp views range_listens and report_range on the connection (after attachLake). */
+/** Creates the temp views range_listens and report_range and the macro report_local on the connection (after attachLake). */
 export async function createScope(conn: DuckDBConnection, r: RunRange): Promise<void> {
   // A connection keeps its views: the server's readers answer most requests for the same range, and
   // (re)creating the views binds the whole lake again. The views name `listens`, so a lake that has
@@ -86,8 +87,9 @@ export async function createScope(conn: DuckDBConnection, r: RunRange): Promise<
   const where: string[] = [];
   if (r.fromAt) where.push(`listened_at >= ${ts(r.fromAt)}`, `dt >= DATE ${lit(r.fromAt.slice(0, 10))}`);
   if (r.toAt) where.push(`listened_at < ${ts(r.toAt)}`, `dt <= DATE ${lit(r.toAt.slice(0, 10))}`);
+  await conn.run(`CREATE OR REPLACE TEMP MACRO report_local(ts) AS ${localTime(r.tz, 'ts')}`);
   await conn.run(
-    `CREATE OR REPLACE TEMP VIEW range_listens AS SELECT *, ${localTime(r.tz)} AS local_at FROM listens${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
+    `CREATE OR REPLACE TEMP VIEW range_listens AS SELECT *, report_local(listened_at) AS local_at FROM listens${where.length ? ` WHERE ${where.join(' AND ')}` : ''}`,
   );
   const day = (d: string | null): string => (d ? `DATE ${lit(d)}` : 'NULL::DATE');
   await conn.run(

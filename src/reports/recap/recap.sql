@@ -27,7 +27,7 @@ everything AS MATERIALIZED (
   WHERE l.user_id = (SELECT user_id FROM who)
 ),
 mine AS MATERIALIZED (
-  SELECT e.*, timezone(r.tz, e.listened_at) AS local_at
+  SELECT e.*, report_local(e.listened_at) AS local_at
   FROM everything e, report_range r
   WHERE (r.from_at IS NULL OR e.listened_at >= r.from_at) AND (r.to_at IS NULL OR e.listened_at < r.to_at)
 ),
