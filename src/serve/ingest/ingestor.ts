@@ -1,5 +1,6 @@
 // The write path of the server. Requests queue; one commit at a time takes everything queued (group
-// commit), stages it with the importers' SQL, drops duplicates (within the group, and against every
+// commit), stages it (rows fast-stage.ts read as the requests came, the other bodies with the importers'
+// SQL), drops duplicates (within the group, and against every
 // listen already stored, by listen_id), and appends the accepted listens to DATA/ingest.duckdb in one
 // transaction — DuckDB syncs its write-ahead log on commit, so a listen is durable when its request is
 // answered. A flusher later moves acknowledged listens into the lake's Parquet (src/import/commit.ts,
@@ -14,6 +15,7 @@ import { LISTEN_COLUMNS } from '../../model/schema.js';
 import { listenIdSql } from '../../model/keys.js';
 import { all, inTransaction, lit, scalar } from '../../util/db.js';
 import { errorMessage } from '../../util/errors.js';
+import { appendFast } from './fast-stage.js';
 import { stageGroup, type Body } from './stage-group.js';
 
 export interface Reject {
@@ -154,48 +156,46 @@ export class Ingestor {
     const gid = `g${process.pid}_${++this.gid}`;
     const staged = `staged_${gid}`;
     const results: { accepted: number; duplicates: number; rejected: number; rejects: Reject[] }[] = bodies.map(() => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] }));
+    /** Whether any body went through the SQL stager (which leaves temp tables and files of its own). */
+    let sqlStaged = true;
     try {
-      let cols: ReadonlySet<string>;
-      try {
-        cols = await stageGroup(c, bodies, this.tmpDir, gid, staged);
-      } catch (err) {
-        throw new BodyError(`the body could not be read: ${errorMessage(err).split('\n')[0]}`, { cause: err });
-      }
+      const { cols, viaSql } = await this.stage(bodies, gid, staged);
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
-      // First row of a listen_id wins; a listen already stored is a duplicate. One statement: ids,
-      // duplicates and sequence numbers together.
-      await c.run(`CREATE OR REPLACE TEMP TABLE ok_${gid} AS
-        SELECT *, ${this.seqNow} + row_number() OVER (ORDER BY _item, _line) AS seq FROM (
-          SELECT *, ('0x' || listen_id)::UBIGINT AS _id, row_number() OVER (PARTITION BY listen_id ORDER BY _item, _line) AS _rn
-          FROM (SELECT *, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)
-        ) a
-        WHERE _rn = 1 AND NOT EXISTS (SELECT 1 FROM ingest.seen s WHERE s.id = a._id)`);
-      const n = Number(await scalar(c, `SELECT count(*) FROM ok_${gid}`));
+      const ok = `ok_${gid}`;
+      // First row of a listen_id wins (by item, then line); a listen already stored is a duplicate. Only
+      // the keys go through the grouping and the anti-join: the rows themselves are read once, as they
+      // are written below.
+      await c.run(`CREATE OR REPLACE TEMP TABLE ${ok} AS
+        WITH k AS (SELECT rowid AS r, _item::BIGINT * 4294967296 + _line AS pos, listen_id, ('0x' || listen_id)::UBIGINT AS _id
+                   FROM (SELECT rowid, _item, _line, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)),
+        f AS (SELECT _id, arg_min(r, pos) AS r, min(pos) AS pos, any_value(listen_id) AS listen_id FROM k GROUP BY _id)
+        SELECT r, _id, listen_id, ${this.seqNow} + row_number() OVER (ORDER BY pos) AS seq FROM f ANTI JOIN ingest.seen s ON s.id = f._id`);
+      // Per request: rejected, valid and accepted (valid but not accepted: a duplicate).
+      let n = 0;
+      let rejected = 0;
+      for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej, count(*) FILTER (WHERE _reason IS NULL) AS valid, count(o.r) AS ok
+          FROM ${staged} s LEFT JOIN ${ok} o ON o.r = s.rowid GROUP BY _item`)) {
+        const x = results[Number(r['_item'])]!;
+        x.rejected = Number(r['rej']);
+        x.accepted = Number(r['ok']);
+        x.duplicates = Number(r['valid']) - x.accepted;
+        n += x.accepted;
+        rejected += x.rejected;
+      }
       const now = new Date().toISOString();
       const values = PENDING_COLS.map((name) =>
-        name === 'ingested_at' ? `TIMESTAMPTZ ${lit(now)}` : name === 'source' || name === 'origin' || name === 'listen_id' ? `"${name}"` : `${col(name)}`,
+        name === 'ingested_at' ? `TIMESTAMPTZ ${lit(now)}` : name === 'listen_id' ? 'o.listen_id' : name === 'source' || name === 'origin' ? `s."${name}"` : cols.has(name) ? `s."${name}"` : 'NULL',
       );
       if (n > 0) {
         await inTransaction(c, async () => {
-          await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT seq, ${values.join(', ')} FROM ok_${gid}`);
-          await c.run(`INSERT INTO ingest.seen SELECT _id FROM ok_${gid}`);
-          await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('seq', ${lit(String(this.seqNow + n))})`);
+          await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT o.seq, ${values.join(', ')} FROM ${staged} s JOIN ${ok} o ON o.r = s.rowid;
+            INSERT INTO ingest.seen SELECT _id FROM ${ok};
+            INSERT OR REPLACE INTO ingest.meta VALUES ('seq', ${lit(String(this.seqNow + n))})`);
         });
       }
       const base = this.seqNow;
       this.seqNow += n;
-      // Per request: counts and rejects.
-      for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej, count(*) FILTER (WHERE _reason IS NULL) AS valid FROM ${staged} GROUP BY _item`)) {
-        const x = results[Number(r['_item'])]!;
-        x.rejected = Number(r['rej']);
-        x.duplicates = Number(r['valid']);
-      }
-      for (const r of await all(c, `SELECT _item, count(*) AS ok FROM ok_${gid} GROUP BY _item`)) {
-        const x = results[Number(r['_item'])]!;
-        x.accepted = Number(r['ok']);
-        x.duplicates -= x.accepted;
-      }
-      const rejRows = await all(c, `SELECT _item, _line, _field, _reason, _got, _raw FROM ${staged} WHERE _reason IS NOT NULL ORDER BY _item, _line`);
+      const rejRows = rejected === 0 ? [] : await all(c, `SELECT _item, _line, _field, _reason, _got, _raw FROM ${staged} WHERE _reason IS NOT NULL ORDER BY _item, _line`);
       if (rejRows.length > 0) await this.keepRejects(rejRows, bodies, now);
       for (const r of rejRows) {
         const x = results[Number(r['_item'])]!;
@@ -208,6 +208,7 @@ export class Ingestor {
           });
         }
       }
+      sqlStaged = viaSql;
       this.totals.commits++;
       for (const x of results) {
         this.totals.accepted += x.accepted;
@@ -217,11 +218,39 @@ export class Ingestor {
       if (n > 0) for (const f of this.listeners) f(base + n);
       return results;
     } finally {
-      // Every temp table of this group (stages, the readers' own) carries its id.
-      const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '%${gid}%'`).catch(() => []);
-      if (leftovers.length) await c.run(leftovers.map((r) => `DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).join(';\n')).catch(() => undefined);
-      await removeGroupFiles(this.tmpDir, gid);
+      if (!sqlStaged) await c.run(`DROP TABLE IF EXISTS ${staged}; DROP TABLE IF EXISTS ok_${gid}`).catch(() => undefined);
+      else {
+        // Every temp table of this group (stages, the readers' own) carries its id.
+        const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '%${gid}%'`).catch(() => []);
+        if (leftovers.length) await c.run(leftovers.map((r) => `DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).join(';\n')).catch(() => undefined);
+        await removeGroupFiles(this.tmpDir, gid);
+      }
     }
+  }
+
+  /**
+   * Stages a group's bodies into temp table `staged`: the rows fast-stage.ts read go in by appender, the
+   * other bodies through the importers' SQL (stageGroup). Returns the staged table's columns.
+   */
+  private async stage(bodies: readonly Body[], gid: string, staged: string): Promise<{ cols: ReadonlySet<string>; viaSql: boolean }> {
+    const c = this.o.conn;
+    const fast = bodies.flatMap((b, item) => (b.fast ? [{ item, rows: b.fast, source: b.source, origin: b.origin }] : []));
+    const slow = bodies.flatMap((b, item) => (b.fast ? [] : [item]));
+    const viaSql = async (out: string): Promise<ReadonlySet<string>> => {
+      try {
+        return await stageGroup(c, slow.map((i) => bodies[i]!), this.tmpDir, gid, out);
+      } catch (err) {
+        throw new BodyError(`the body could not be read: ${errorMessage(err).split('\n')[0]}`, { cause: err });
+      }
+    };
+    if (fast.length === 0) return { cols: await viaSql(staged), viaSql: true };
+    if (slow.length === 0) return { cols: new Set(await appendFast(c, staged, fast)), viaSql: false };
+    const sq = `sql_${gid}`;
+    const sqlCols = await viaSql(sq);
+    const cols = await appendFast(c, staged, fast, sqlCols);
+    // stageGroup numbered its bodies 0..; they are items `slow[n]` of the group.
+    await c.run(`INSERT INTO ${staged} BY NAME SELECT * REPLACE ((${`[${slow.join(', ')}]`})[_item + 1] AS _item) FROM ${sq}`);
+    return { cols: new Set(cols), viaSql: true };
   }
 
   /** Rejects are kept, like an import's: one NDJSON file per day under DATA/rejects (the lake's `rejects` view). */

@@ -1,5 +1,5 @@
 // Stages one group commit's request bodies with the importers' own SQL (src/formats, src/import/stage.ts):
-// NDJSON bodies of the same format and user are concatenated into one file (one pass for many
+// NDJSON bodies of the same format, mapping and user are concatenated into one file (one pass for many
 // requests), JSON documents get a file each; every staged row keeps its file and line, so rejects and
 // counts go back to the request they came from.
 import { writeFile } from 'node:fs/promises';
@@ -10,6 +10,7 @@ import { rawRelation } from '../../formats/readers.js';
 import type { Format, Sample } from '../../formats/types.js';
 import { sharedSource, stageSql } from '../../import/stage.js';
 import { lit } from '../../util/db.js';
+import type { FastRows } from './fast-stage.js';
 
 export interface Body {
   /** NDJSON lines (kind ndjson) or one JSON document. */
@@ -24,6 +25,8 @@ export interface Body {
   readonly onlyUser?: string;
   readonly source: string;
   readonly origin: string;
+  /** The body's rows when src/serve/ingest/fast-stage.ts could read them (then no SQL stages it). */
+  readonly fast?: FastRows | null;
 }
 
 /** The format of a body, or a message saying why none fits. */
@@ -47,7 +50,7 @@ export function bodyFormat(text: string, kind: 'ndjson' | 'json', forced?: strin
  * Returns the table's column names.
  */
 export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[], tmpDir: string, gid: string, out: string): Promise<ReadonlySet<string>> {
-  // Files: one per (format, user, source, origin) for NDJSON, one per JSON body.
+  // Files: one per (format, its mapping, user, source, origin) for NDJSON, one per JSON body.
   interface FileGroup { items: number[]; body: Body; }
   const files: FileGroup[] = [];
   const byKey = new Map<string, FileGroup>();
@@ -56,7 +59,15 @@ export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[]
       files.push({ items: [i], body: b });
       return;
     }
-    const key = `${b.format.name}\u0000${b.user}\u0000${b.source}\u0000${b.origin}`;
+    // Bodies share a file only when the format maps them alike (a mapping can depend on a body's first records).
+    const sample: Sample = { path: '', name: 'body.ndjson', head: b.text.slice(0, 64 * 1024) };
+    let mapping: string;
+    try {
+      mapping = JSON.stringify(b.format.outputs(sample, { user: b.user }));
+    } catch {
+      mapping = `item ${i}`; // the format will say what is wrong when this body is staged alone
+    }
+    const key = `${b.format.name}\u0000${b.user}\u0000${b.source}\u0000${b.origin}\u0000${mapping}`;
     let g = byKey.get(key);
     if (!g) byKey.set(key, (g = { items: [], body: b }));
     g.items.push(i);

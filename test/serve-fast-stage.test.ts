@@ -1,0 +1,261 @@
+// The server's TypeScript reading of clean bodies (src/serve/ingest/fast-stage.ts) gives exactly the rows
+// the importers' SQL staging gives for the same body, or declines (null) and leaves the body to SQL.
+// Generated records mix plain values with every kind the fast path must decline; both outcomes must occur.
+import { describe, it, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { headKeys } from '../src/formats/generic-sql.js';
+import { formatByName } from '../src/formats/registry.js';
+import { lineCount } from '../src/serve/body.js';
+import { FAST_COLUMNS, fastCanonicalNdjson, fastListenBrainz, type FastRows } from '../src/serve/ingest/fast-stage.js';
+import { bodyFormat, stageGroup, type Body } from '../src/serve/ingest/stage-group.js';
+import { validateSubmission, type LbListen } from '../src/serve/lb-validate.js';
+import { all, openDb, type Db } from '../src/util/db.js';
+import { tempDir } from './helpers/lake.js';
+
+let db: Db;
+let tmp: string;
+let cleanup: () => Promise<void>;
+let n = 0;
+
+before(async () => {
+  db = await openDb();
+  const t = await tempDir();
+  cleanup = t.cleanup;
+  tmp = join(t.dir, 'stage');
+  await mkdir(tmp, { recursive: true });
+});
+after(async () => {
+  db.close();
+  await cleanup();
+});
+
+type Row = Record<string, unknown>;
+
+/** The SQL stager's rows for one body: every staged column as the fast path spells it (times in epoch ms). */
+async function viaSql(body: Body): Promise<Row[]> {
+  const gid = `t${++n}`;
+  const out = `out_${gid}`;
+  const cols = await stageGroup(db.conn, [body], tmp, gid, out);
+  const sel = FAST_COLUMNS.map((c) =>
+    !cols.has(c.name) ? `NULL AS "${c.name}"` : c.type === 'TIMESTAMPTZ' ? `epoch_ms("${c.name}")::DOUBLE AS "${c.name}"` : c.type === 'BIGINT' ? `"${c.name}"::DOUBLE AS "${c.name}"` : `"${c.name}"`,
+  );
+  return all(db.conn, `SELECT _line, _reason, ${sel.join(', ')} FROM ${out} ORDER BY _line`);
+}
+
+function fastRowsOf(rows: FastRows): Row[] {
+  return Array.from({ length: rows.n }, (_, r) => Object.fromEntries([['_line', r + 1], ['_reason', null], ...FAST_COLUMNS.map((c, j) => [c.name, rows.cols[j]![r]])]));
+}
+
+const plain = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+
+function canonicalBody(text: string, user = 'token_user', onlyUser?: string): Body {
+  const f = bodyFormat(text, 'ndjson');
+  assert.ok(typeof f !== 'string', `not a listen shape: ${String(f)}`);
+  return { text, kind: 'ndjson', lines: lineCount(text), format: f, user, ...(onlyUser ? { onlyUser } : {}), source: 'api:canonical-ndjson', origin: 'test' };
+}
+
+describe('fast staging of canonical NDJSON', () => {
+  it('reads a varied clean body exactly as the SQL stager does', async () => {
+    const recs = [
+      { user_id: 'ana', listened_at: '2025-03-20T14:05:00Z', track_name: 'Hey Jude', artist_name: 'The Beatles', ms_played: 200000, action: 'complete', platform: 'ios', country: 'GB', city: 'London' },
+      { user_id: 'ana', listened_at: '2025-03-20T14:09:00.5', spotify_track_uri: 'spotify:track:4uLU6hMCjMI75M1A2tKUQC', ms_played: 12000, action: 'SKIP', shuffle: true },
+      { user_id: 'bo', listened_at: 1742479500, isrc: 'gbaye0601498', track_name: 'x', skipped: false, offline: false, incognito: true },
+      { user_id: 'bo', listened_at: 1742479560123, recording_mbid: 'B1A9C0E9-D987-4042-AE91-78D6A3267D69', session_id: 's1', reason_start: 'clickrow', reason_end: 'trackdone' },
+      { user_id: 'cy', listened_at: 1742479620123000, song_id: 'S42', artist_id: 'A7', album_name: 'Abbey  Road', action: null, ms_played: null },
+      { user_id: 'cy', listened_at: 1.7424797e18, track_name: 'Ünïcödé\tTitle', artist_name: 'Björk', action: 'pause', extra: { ignored: true } },
+    ];
+    const text = recs.map((r) => JSON.stringify(r)).join('\n') + '\n';
+    const fast = fastCanonicalNdjson(text, headKeys(text), 'token_user');
+    assert.ok(fast, 'a clean body is read in TypeScript');
+    const sql = await viaSql(canonicalBody(text));
+    assert.equal(sql.length, 6);
+    assert.deepEqual(fastRowsOf(fast), plain(sql));
+    // Spot checks by hand, so the comparison is not only "both agree".
+    const row = fastRowsOf(fast);
+    assert.equal(row[0]!['listened_at'], Date.UTC(2025, 2, 20, 14, 5));
+    assert.equal(row[1]!['action'], 'skip');
+    assert.equal(row[1]!['skipped'], true);
+    assert.equal(row[2]!['track_key'], 'isrc:GBAYE0601498');
+    assert.equal(row[4]!['listened_at'], 1742479620123);
+    assert.equal(row[5]!['track_key'], 'name:björk — ünïcödé title');
+  });
+
+  it('gives the token user to records when the body names no user', async () => {
+    const text = `{"listened_at":"2025-01-02T03:04:05Z","track_name":"A","artist_name":"B"}\n`;
+    const fast = fastCanonicalNdjson(text, headKeys(text), 'token_user');
+    assert.ok(fast);
+    assert.equal(fastRowsOf(fast)[0]!['user_id'], 'token_user');
+    // Such a body is canonical only when the client says so (?format=canonical-ndjson).
+    const body = { ...canonicalBody(`{"user_id":"u",${text.slice(1)}`), text, lines: 1, format: formatByName('canonical-ndjson')! };
+    assert.deepEqual(fastRowsOf(fast), plain(await viaSql(body)));
+    // An empty user_id is no user: the token's stands in, on both paths.
+    const empty = `{"user_id":"",${text.slice(1)}`;
+    const fastEmpty = fastCanonicalNdjson(empty, headKeys(empty), 'token_user');
+    assert.ok(fastEmpty);
+    assert.deepEqual(fastRowsOf(fastEmpty), plain(await viaSql(canonicalBody(empty, 'token_user'))));
+    assert.equal(fastRowsOf(fastEmpty)[0]!['user_id'], 'token_user');
+  });
+
+  it('declines what it is not sure of, and what the SQL stager rejects', () => {
+    const body = (o: unknown) => JSON.stringify(o) + '\n';
+    const base = { user_id: 'u', listened_at: '2025-01-02T03:04:05Z', track_name: 'T', artist_name: 'A' };
+    const declined = [
+      body({ ...base, track_name: ' padded' }),
+      body({ ...base, artist_name: 'non\u00a0breaking' }),
+      body({ ...base, song_id: 42 }),
+      body({ ...base, ms_played: '1000' }),
+      body({ ...base, ms_played: 1.5 }),
+      body({ ...base, listened_at: '2025-02-30T00:00:00Z' }),
+      body({ ...base, listened_at: '2025-01-02T03:04:05+02:00' }),
+      body({ ...base, listened_at: 1742479560.0001 }),
+      body({ ...base, listened_at: '1999-12-31T23:00:00Z' }),
+      body({ ...base, action: 'like' }),
+      body({ ...base, shuffle: 'yes' }),
+      body({ ...base, user_id: 7 }),
+      body({ user_id: 'u', listened_at: '2025-01-02T03:04:05Z' }),
+      body(base) + '\n' + body(base),
+      body(base) + 'not json\n',
+    ];
+    for (const t of declined) assert.equal(fastCanonicalNdjson(t, headKeys(t), 'x'), null, t);
+    const other = body({ ...base, user_id: 'someone_else' });
+    assert.equal(fastCanonicalNdjson(other, headKeys(other), 'u', 'u'), null, 'another user, for a user token');
+  });
+
+  it('equals the SQL stager on generated records whenever it reads them', async () => {
+    // Mostly values the fast path reads, sometimes one it must decline or the SQL rejects.
+    const mostly = <T, U>(clean: fc.Arbitrary<T>, odd: fc.Arbitrary<U>) => fc.oneof({ arbitrary: clean, weight: 12 }, { arbitrary: odd, weight: 1 });
+    const str = mostly(fc.constantFrom('Song', 'Ärger', 'tab\tinside', 'two  spaces', 'MiXeD CaSe', '42', 'ΣΟΦΙΑ'), fc.constantFrom('İstanbul', ' lead', 'trail ', '', 'x\u00a0y', 7));
+    const rec = fc.record(
+      {
+        user_id: mostly(fc.constantFrom('u1', 'u2', ''), fc.constantFrom(' u3', 5)),
+        listened_at: mostly(
+          fc.oneof(
+            fc.integer({ min: 1_500_000_000, max: 1_760_000_000 }),
+            fc.integer({ min: 1_500_000_000_000, max: 1_760_000_000_000 }),
+            fc.constantFrom('2025-03-20T14:05:00Z', '2025-03-20T14:05:00', '2024-02-29T23:59:59.999Z', '2025-03-20T14:05:00.12'),
+          ),
+          fc.oneof(fc.double({ min: 1.5e9, max: 1.76e9, noNaN: true }), fc.constantFrom('2023-02-29T00:00:00Z', 'yesterday', '2025-03-20 14:05:00', '2025-03-20T14:05:00.1234Z', '2025-03-20T14:05:00-05:00')),
+        ),
+        track_name: str,
+        artist_name: str,
+        album_name: str,
+        spotify_track_uri: mostly(fc.constant('spotify:track:4uLU6hMCjMI75M1A2tKUQC'), fc.constantFrom(' spotify:track:x', '')),
+        isrc: mostly(fc.constantFrom('USUM71703861', 'usum71703861'), fc.constant('bad ')),
+        song_id: mostly(fc.constantFrom('S1', 'S 2'), fc.integer()),
+        ms_played: mostly(fc.integer({ min: 0, max: 86_400_000 }), fc.oneof(fc.integer({ min: -5, max: -1 }), fc.double({ noNaN: true, min: 0, max: 1e6 }), fc.constant('100'))),
+        action: mostly(fc.constantFrom('play', 'Skip', 'COMPLETE', 'pause'), fc.constantFrom('like', ' play', '')),
+        skipped: mostly(fc.boolean(), fc.constantFrom('true', 'no', 'maybe')),
+        shuffle: fc.boolean(),
+        platform: str,
+        country: fc.constantFrom('GB', 'us', 'Deutschland'),
+      },
+      { requiredKeys: ['user_id', 'listened_at'] },
+    );
+    let read = 0;
+    let declined = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.array(rec, { minLength: 1, maxLength: 3 }), async (recs) => {
+        const text = recs.map((r) => JSON.stringify(r)).join('\n') + '\n';
+        if (typeof bodyFormat(text, 'ndjson') === 'string' || (bodyFormat(text, 'ndjson') as { name: string }).name !== 'canonical-ndjson') return;
+        const fast = fastCanonicalNdjson(text, headKeys(text.slice(0, 64 * 1024)), 'token_user');
+        if (!fast) {
+          declined++;
+          return;
+        }
+        read++;
+        assert.deepEqual(fastRowsOf(fast), plain(await viaSql(canonicalBody(text))), text);
+      }),
+      { numRuns: 300, seed: 20261121 },
+    );
+    assert.ok(read >= 20, `only ${read} generated bodies were read fast`);
+    assert.ok(declined >= 20, `only ${declined} generated bodies were declined`);
+  });
+});
+
+describe('fast staging of ListenBrainz submissions', () => {
+  const LB = formatByName('listenbrainz-export')!;
+  const sqlOf = (listens: readonly LbListen[], user: string): Promise<Row[]> => {
+    const text = listens.map((l) => JSON.stringify({ ...l, user_name: user })).join('\n') + '\n';
+    return viaSql({ text, kind: 'ndjson', lines: listens.length, format: LB, user, onlyUser: user, source: 'listenbrainz-api', origin: 'test' });
+  };
+
+  it('reads validated listens exactly as the listenbrainz-export mapping does', async () => {
+    const v = validateSubmission({
+      listen_type: 'import',
+      payload: [
+        { listened_at: 1742479500, track_metadata: { artist_name: 'Portishead', track_name: 'Roads', release_name: 'Dummy' } },
+        {
+          listened_at: 1742479800,
+          track_metadata: {
+            artist_name: 'Björk',
+            track_name: 'Jóga',
+            additional_info: {
+              spotify_id: 'https://open.spotify.com/track/1pIfBd0Yi5L9qZyY5FWCWN?si=x',
+              isrc: 'GB-AAA-97-00001',
+              recording_mbid: 'A1B2C3D4-0000-4000-8000-000000000001',
+              artist_mbids: ['87c5dedd-371d-4a53-9f7f-80522fb7f3cb', '00000000-0000-4000-8000-000000000002'],
+              release_mbid: '',
+              media_player: 'Strawberry',
+              submission_client: 'scrobbler',
+            },
+          },
+        },
+        { listened_at: 1742480100, track_metadata: { artist_name: 'A', track_name: 'B', additional_info: { submission_client: 'cli', spotify_id: 'not an id', isrc: 'short' } } },
+      ],
+    });
+    assert.ok(v.ok);
+    const fast = fastListenBrainz(v.listens, 'lb_user');
+    assert.ok(fast);
+    const rows = fastRowsOf(fast);
+    assert.deepEqual(rows, plain(await sqlOf(v.listens, 'lb_user')));
+    assert.equal(rows[1]!['spotify_track_uri'], 'spotify:track:1pIfBd0Yi5L9qZyY5FWCWN');
+    assert.equal(rows[1]!['isrc'], 'GBAAA9700001');
+    assert.equal(rows[1]!['artist_mbid'], '87c5dedd-371d-4a53-9f7f-80522fb7f3cb');
+    assert.equal(rows[1]!['platform'], 'Strawberry');
+    assert.equal(rows[2]!['spotify_track_uri'], null);
+    assert.equal(rows[2]!['platform'], 'cli');
+    assert.equal(rows[0]!['listened_at'], 1742479500000);
+  });
+
+  it('declines names with surrounding spaces (SQL trims them its own way)', () => {
+    const v = validateSubmission({ listen_type: 'single', payload: [{ listened_at: 1742479500, track_metadata: { artist_name: ' A', track_name: 'B' } }] });
+    assert.ok(v.ok);
+    assert.equal(fastListenBrainz(v.listens, 'u'), null);
+  });
+});
+
+describe('a group commit of fast and SQL-staged bodies', () => {
+  it('counts, rejects and stores each body as if it were alone', async () => {
+    const { openServeDb } = await import('../src/serve/db.js');
+    const { Ingestor } = await import('../src/serve/ingest/ingestor.js');
+    const t = await tempDir();
+    const sdb = await openServeDb(t.dir);
+    try {
+      const ing = await Ingestor.open({ dataDir: t.dir, conn: sdb.writer });
+      const line = (u: string, at: string, track: string, extra = '') => `{"user_id":"${u}","listened_at":"${at}","track_name":"${track}","artist_name":"A"${extra}}`;
+      const fastText = [line('u1', '2025-05-01T10:00:00Z', 'One'), line('u1', '2025-05-01T10:05:00Z', 'Two'), line('u1', '2025-05-01T10:00:00Z', 'One')].join('\n') + '\n';
+      // Leading spaces in a name: the fast path declines the body, SQL reads it (and rejects the bad action).
+      const slowText = [line('u2', '2025-05-01T11:00:00Z', ' Three'), line('u2', '2025-05-01T11:05:00Z', 'Four', ',"action":"like"'), line('u1', '2025-05-01T10:05:00Z', 'Two')].join('\n') + '\n';
+      const fast = fastCanonicalNdjson(fastText, headKeys(fastText), 'admin');
+      assert.ok(fast);
+      assert.equal(fastCanonicalNdjson(slowText, headKeys(slowText), 'admin'), null);
+      const [a, b] = await Promise.all([ing.submit({ ...canonicalBody(fastText, 'admin'), fast }), ing.submit(canonicalBody(slowText, 'admin'))]);
+      assert.deepEqual({ ...a, rejects: a.rejects.length }, { accepted: 2, duplicates: 1, rejected: 0, rejects: 0 });
+      assert.equal(b.accepted, 1);
+      assert.equal(b.duplicates, 1, 'u1 Two was accepted from the fast body in the same group');
+      assert.equal(b.rejected, 1);
+      assert.deepEqual(b.rejects.map((r) => [r.line, r.field]), [[2, 'action']]);
+      const rows = await all(sdb.writer, `SELECT user_id, track_name, seq FROM ingest.pending ORDER BY seq`);
+      assert.deepEqual(rows.map((r) => [r['user_id'], r['track_name'], Number(r['seq'])]), [['u1', 'One', 1], ['u1', 'Two', 2], ['u2', 'Three', 3]]);
+      // Sent again, everything is a duplicate.
+      const again = await ing.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
+      assert.deepEqual([again.accepted, again.duplicates], [0, 3]);
+    } finally {
+      await sdb.close();
+      await t.cleanup();
+    }
+  });
+});
