@@ -250,6 +250,25 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       assert.deepEqual(b.rejects.map((r) => [r.line, r.field]), [[2, 'action']]);
       const rows = await all(sdb.writer, `SELECT user_id, track_name, seq FROM ingest.pending ORDER BY seq`);
       assert.deepEqual(rows.map((r) => [r['user_id'], r['track_name'], Number(r['seq'])]), [['u1', 'One', 1], ['u1', 'Two', 2], ['u2', 'Three', 3]]);
+      // User tokens write only their own listens (the SQL path, one statement for every such body).
+      const mine = (u: string) => [line('u1', '2025-05-03T10:00:00Z', 'Eight'), line(u, '2025-05-03T10:00:00Z', 'Nine')].join('\n') + '\n';
+      assert.equal(fastCanonicalNdjson(mine('u9'), headKeys(mine('u9')), 'u9', 'u9'), null);
+      const [m9, m8] = await Promise.all([ing.submit(canonicalBody(mine('u9'), 'u9', 'u9')), ing.submit(canonicalBody(mine('u8'), 'u8', 'u8'))]);
+      for (const [r, u] of [[m9, 'u9'], [m8, 'u8']] as const) {
+        assert.deepEqual([r.accepted, r.rejected], [1, 1]);
+        assert.deepEqual(r.rejects.map((x) => [x.line, x.field, x.reason, x.value]), [[1, 'user_id', `expected your own user (${u}): a token writes only its user's listens`, 'u1']]);
+      }
+      // A fast group with only new listens: counted without the per-request query.
+      const fresh = [line('u3', '2025-05-02T10:00:00Z', 'Five'), line('u3', '2025-05-02T10:05:00Z', 'Six')].join('\n') + '\n';
+      const [f1, f2] = await Promise.all([
+        ing.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') }),
+        ing.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') }),
+      ]);
+      assert.deepEqual([f1.accepted + f2.accepted, f1.duplicates + f2.duplicates], [2, 2]);
+      const lone = line('u3', '2025-05-02T11:00:00Z', 'Seven') + '\n';
+      const l = await ing.submit({ ...canonicalBody(lone, 'admin'), fast: fastCanonicalNdjson(lone, headKeys(lone), 'admin') });
+      assert.deepEqual([l.accepted, l.duplicates, l.rejected], [1, 0, 0]);
+      assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM ingest.pending`))[0]!['n']), 8);
       // Sent again, everything is a duplicate.
       const again = await ing.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
       assert.deepEqual([again.accepted, again.duplicates], [0, 3]);

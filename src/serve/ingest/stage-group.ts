@@ -114,12 +114,14 @@ export async function stageGroup(conn: DuckDBConnection, bodies: readonly Body[]
   );
   await conn.run(`DROP TABLE ranges_${gid}`);
   const cols = new Set((await conn.runAndReadAll(`DESCRIBE ${out}`)).getRows().map((r) => String(r[0])));
-  for (const [i, b] of bodies.entries()) {
-    if (b.onlyUser === undefined) continue;
-    const who = cols.has('user_id') ? 'user_id' : 'NULL';
+  // A user token writes only its user's listens: one statement for every body that has such a token.
+  const own = bodies.flatMap((b, i) => (b.onlyUser === undefined ? [] : [`(${i}, ${lit(b.onlyUser)})`]));
+  if (own.length > 0) {
+    const who = cols.has('user_id') ? 's.user_id' : 'NULL';
     await conn.run(
-      `UPDATE ${out} SET _field = 'user_id', _reason = ${lit(`expected your own user (${b.onlyUser}): a token writes only its user's listens`)}, _got = ${who}
-       WHERE _item = ${i} AND _reason IS NULL AND ${who} IS DISTINCT FROM ${lit(b.onlyUser)}`,
+      `UPDATE ${out} s SET _field = 'user_id', _reason = 'expected your own user (' || o.u || '): a token writes only its user''s listens', _got = ${who}
+       FROM (VALUES ${own.join(', ')}) o(item, u)
+       WHERE s._item = o.item AND s._reason IS NULL AND ${who} IS DISTINCT FROM o.u`,
     );
   }
   return cols;
