@@ -45,24 +45,35 @@ export function secondsChecks(col: string, example: string): Check[] {
   ];
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+/** A MusicBrainz id, lower case. */
+export const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
+
+// The id patterns, each with the id as its first group: read by regexp_extract here and by the server's
+// TypeScript reader of clean submissions (src/serve/ingest/fast-stage.ts), so both take the same ids.
+/** A whole value that is one MBID (matched against the value lower-cased). */
+export const MBID_PATTERN = String.raw`^\s*(${UUID})\s*$`;
+/** The first MBID of a JSON array's text (or a single MBID), lower-cased. */
+export const FIRST_MBID_PATTERN = String.raw`(?:^\s*|")(${UUID})(?:\s*$|")`;
+/** An ISRC, matched against the value upper-cased with hyphens removed. */
+export const ISRC_PATTERN = String.raw`^\s*([A-Z]{2}[A-Z0-9]{3}[0-9]{7})\s*$`;
+/** A Spotify track id in a track URL, URI or on its own. */
+export const SPOTIFY_TRACK_PATTERN = String.raw`(?:^\s*|open\.spotify\.com/(?:intl-[A-Za-z-]+/)?track/|spotify:track:)([A-Za-z0-9]{22})(?:[^A-Za-z0-9]|$)`;
 
 // Each id is read with a single regexp_extract (one expression per id keeps planning cheap: a
 // ListenBrainz export is many small files, each planned on its own).
 const extract = (expr: string, re: string): string => `nullif(regexp_extract(${expr}, '${re}', 1), '')`;
 
 /** A MusicBrainz id (lower case) when the raw value is a UUID, else NULL. */
-export const mbidSql = (col: string): string => extract(`lower(${q(col)})`, `^\\s*(${UUID})\\s*$`);
+export const mbidSql = (col: string): string => extract(`lower(${q(col)})`, MBID_PATTERN);
 
 /** The first UUID of a JSON array of MBIDs (or a single MBID), else NULL. */
-export const firstMbidSql = (col: string): string => extract(`lower(${q(col)})`, `(?:^\\s*|")(${UUID})(?:\\s*$|")`);
+export const firstMbidSql = (col: string): string => extract(`lower(${q(col)})`, FIRST_MBID_PATTERN);
 
 /** An ISRC (upper case, hyphens removed) when well formed, else NULL. */
-export const isrcSql = (col: string): string => extract(`upper(replace(${q(col)}, '-', ''))`, '^\\s*([A-Z]{2}[A-Z0-9]{3}[0-9]{7})\\s*$');
+export const isrcSql = (col: string): string => extract(`upper(replace(${q(col)}, '-', ''))`, ISRC_PATTERN);
 
 /** spotify:track:ID from a Spotify track URL, URI or bare 22-character id, else NULL. */
-export const spotifyUriSql = (col: string): string =>
-  `('spotify:track:' || ${extract(q(col), '(?:^\\s*|open\\.spotify\\.com/(?:intl-[A-Za-z-]+/)?track/|spotify:track:)([A-Za-z0-9]{22})(?:[^A-Za-z0-9]|$)')})`;
+export const spotifyUriSql = (col: string): string => `('spotify:track:' || ${extract(q(col), SPOTIFY_TRACK_PATTERN)})`;
 
 /** A check that a text field holds no NUL character (ListenBrainz refuses them; they mean corruption). */
 export const noNul = (col: string): Check => ({

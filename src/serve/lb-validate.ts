@@ -2,6 +2,7 @@
 // views/api_tools.py): the document's shape, listen_type, counts per type, per-listen size, timestamps,
 // names, MBIDs, durations and tags. Each failure is a 400 with a message naming the problem; a valid
 // document comes back with MBIDs that are empty or null dropped (as ListenBrainz drops them).
+import { UUID as MBID_UUID } from '../formats/listenbrainz.js';
 
 export const MAX_LISTENS_PER_REQUEST = 1000;
 export const MAX_LISTEN_SIZE = 10240;
@@ -26,7 +27,7 @@ export interface LbListen {
 
 export type LbResult = { ok: true; listenType: ListenType; listens: LbListen[] } | { ok: false; error: string };
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUID = new RegExp(`^${MBID_UUID}$`, 'i');
 const MBID_KEYS = ['recording_mbid', 'release_mbid', 'release_group_mbid', 'track_mbid'];
 const MBID_LIST_KEYS = ['artist_mbids', 'work_mbids'];
 

@@ -10,6 +10,7 @@
 // body down the SQL path, which then names the problem. test/serve-fast-stage.test.ts holds the two
 // paths equal on generated records.
 import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, type DuckDBValue, BIGINT, BOOLEAN, INTEGER, TIMESTAMPTZ, VARCHAR } from '@duckdb/node-api';
+import { FIRST_MBID_PATTERN, ISRC_PATTERN, MBID_PATTERN, SPOTIFY_TRACK_PATTERN } from '../../formats/listenbrainz.js';
 import { trackKey } from '../../model/keys.js';
 import { ACTIONS, checkListen } from '../../model/rules.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
@@ -138,11 +139,10 @@ export function fastCanonicalNdjson(textBody: string, headKeys: ReadonlySet<stri
   return { n: lines.length, cols };
 }
 
-const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
-const MBID = new RegExp(`^\\s*(${UUID})\\s*$`);
-const FIRST_MBID = new RegExp(`(?:^\\s*|")(${UUID})(?:\\s*$|")`);
-const ISRC = /^\s*([A-Z]{2}[A-Z0-9]{3}[0-9]{7})\s*$/;
-const SPOTIFY = /(?:^\s*|open\.spotify\.com\/(?:intl-[A-Za-z-]+\/)?track\/|spotify:track:)([A-Za-z0-9]{22})(?:[^A-Za-z0-9]|$)/;
+const MBID = new RegExp(MBID_PATTERN);
+const FIRST_MBID = new RegExp(FIRST_MBID_PATTERN);
+const ISRC = new RegExp(ISRC_PATTERN);
+const SPOTIFY = new RegExp(SPOTIFY_TRACK_PATTERN);
 const ASCII = /^[\u0000-\u007f]*$/;
 
 /** An id field read with a regular expression (src/formats/listenbrainz.ts); undefined when unsure. */

@@ -160,6 +160,7 @@ export class Ingestor {
     let sqlStaged = true;
     try {
       const { cols, viaSql } = await this.stage(bodies, gid, staged);
+      sqlStaged = viaSql;
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
       const ok = `ok_${gid}`;
       // First row of a listen_id wins (by item, then line); a listen already stored is a duplicate. Only
@@ -215,7 +216,6 @@ export class Ingestor {
           });
         }
       }
-      sqlStaged = viaSql;
       this.totals.commits++;
       for (const x of results) {
         this.totals.accepted += x.accepted;
