@@ -51,11 +51,19 @@ test('recap of ua over all time, fact by fact', async () => {
     ['longest_session', null, '2026-03-02 20:00', 10, null], // e4 20:00 → e5 20:10
     ['longest_session_tracks', null, '2026-03-02 20:00', 2, null],
     ['peak_hour', null, 'early bird', 8, '3'], // 08:00 holds 3 plays
+    ['platform', 1, 'ios', 4, '1'], // e1 e2 e3 e12; e2 skipped
+    ['platform', 2, 'web', 3, '0'], // e4 e5 e6
+    ['platform_skip_rate', 1, 'ios', 0.25, null],
+    ['platform_skip_rate', 2, 'web', 0, null],
   ]);
   const recap = buildRecap(toRecapRows(rows['recap']!));
   assert.equal(recap.clock[0]![8], 3);
   assert.equal(recap.clock[2]![10], 1);
   assert.deepEqual(recap.longestSession, { started: '2026-03-02 20:00', minutes: 10, tracks: 2 });
+  assert.deepEqual(recap.platforms, [
+    { platform: 'ios', plays: 4, skips: 1, skipRate: 0.25 },
+    { platform: 'web', plays: 3, skips: 0, skipRate: 0 },
+  ]);
 });
 
 test('recap: the default user is the one with the most plays; new artists need a first listen in the range', async () => {
@@ -73,6 +81,7 @@ test('recap: the default user is the one with the most plays; new artists need a
   assert.deepEqual([uc.plays, uc.skipRate, uc.sessions, uc.newArtists.count], [2, 0.5, 2, 1]);
   assert.deepEqual(uc.longestStreak, { days: 2, from: '2026-03-08', to: '2026-03-09' });
   assert.deepEqual(uc.peakHour, { hour: 0, plays: 1, kind: 'night owl' });
+  assert.deepEqual(uc.platforms, [{ platform: 'unknown', plays: 2, skips: 1, skipRate: 0.5 }]); // e10 e11 have no device
 });
 
 /** Runs the CLI in-process and returns what it printed and its exit code. */

@@ -26,6 +26,12 @@ export interface RunOptions {
   /** Forget the checkpoint and the stored views first. */
   readonly fresh?: boolean;
   readonly emitEveryMs?: number;
+  /**
+   * Emit at least every this many listens (default 3,000,000). A flush runs on the event loop, and what
+   * it collects grows with the event time it covers: a server that must keep answering requests while it
+   * replays the lake asks for small flushes.
+   */
+  readonly emitEveryEvents?: number;
   readonly checkpointEveryMs?: number;
   /** How long the views file may stay attached between writes (see ViewStoreOptions.holdMs). */
   readonly holdMs?: number;
@@ -110,6 +116,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
     o.signal?.addEventListener('abort', onAbort, { once: true });
     const speed = o.speed ?? source.defaultSpeed;
     const emitEvery = o.emitEveryMs ?? 1000;
+    const emitEvents = o.emitEveryEvents ?? EMIT_EVENTS;
     const ckptEvery = o.checkpointEveryMs ?? 10_000;
 
     let position = from;
@@ -218,7 +225,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       const now = performance.now();
       const st = source.status();
       if (batchDone && (now - lastCkpt >= ckptEvery || (st.unacked !== undefined && st.maxUnacked !== undefined && st.unacked >= st.maxUnacked / 2))) await checkpoint();
-      else if (now - lastEmit >= Math.max(emitEvery, (st.lag !== null && st.lag < 100 ? 1 : 2) * lastEmitCost) || engine.counters.events_in - emittedIn >= EMIT_EVENTS) await emit();
+      else if (now - lastEmit >= Math.max(emitEvery, (st.lag !== null && st.lag < 100 ? 1 : 2) * lastEmitCost) || engine.counters.events_in - emittedIn >= emitEvents) await emit();
       progress();
     };
 

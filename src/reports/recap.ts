@@ -28,6 +28,8 @@ export interface Recap {
   readonly sessions: number;
   readonly longestSession: { started: string; minutes: number; tracks: number } | null;
   readonly peakHour: { hour: number; plays: number; kind: string } | null;
+  /** Plays, skips and skip rate per device or platform, most played first. */
+  readonly platforms: { platform: string; plays: number; skips: number; skipRate: number | null }[];
 }
 
 const num = (v: unknown): number => (typeof v === 'number' ? v : Number(v ?? 0));
@@ -72,6 +74,12 @@ export function buildRecap(rows: readonly RecapRow[]): Recap {
     sessions: one('sessions')?.value ?? 0,
     longestSession: longest ? { started: longest.label ?? '', minutes: longest.value ?? 0, tracks: one('longest_session_tracks')?.value ?? 0 } : null,
     peakHour: peak ? { hour: peak.value ?? 0, plays: Number(peak.detail ?? 0), kind: peak.label ?? '' } : null,
+    platforms: list('platform').map((r) => ({
+      platform: r.label ?? '',
+      plays: r.value ?? 0,
+      skips: Number(r.detail ?? 0),
+      skipRate: rows.find((s) => s.section === 'platform_skip_rate' && s.rank === r.rank)?.value ?? null,
+    })),
   };
 }
 
@@ -96,6 +104,7 @@ export function renderRecap(r: Recap, range: { from: string | null; to: string |
   out.push('', `  New artists: ${n(r.newArtists.count)}${r.newArtists.top.length ? ` — ${r.newArtists.top.slice(0, 5).map((a) => a.name).join(', ')}` : ''}`);
   if (r.longestStreak) out.push(`  Longest streak: ${r.longestStreak.days} days (${r.longestStreak.from} – ${r.longestStreak.to})`);
   if (r.longestSession) out.push(`  Longest session: ${r.longestSession.minutes.toFixed(1)} min, ${r.longestSession.tracks} tracks, from ${r.longestSession.started} (${n(r.sessions)} sessions in all)`);
+  if (r.platforms.length) out.push(`  By platform: ${r.platforms.map((p) => `${p.platform} ${n(p.plays)} plays, ${p.skipRate === null ? '–' : `${(p.skipRate * 100).toFixed(1)}%`} skipped`).join(' · ')}`);
   if (r.peakHour) out.push(`  Peak hour: ${String(r.peakHour.hour).padStart(2, '0')}:00, ${n(r.peakHour.plays)} plays — ${r.peakHour.kind}`);
   const max = Math.max(1, ...r.clock.flat());
   out.push('', '  Listening clock (hours 0-23)');

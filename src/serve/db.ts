@@ -42,6 +42,9 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
   // Checkpointing the ingest file rewrites its changed row groups; with the default 16 MB of WAL that
   // happens every few thousand listens and stalls commits. The WAL is replayed on restart either way.
   await writer.run(`SET checkpoint_threshold = '256MB'`);
+  // Reads of the lake open the same Parquet files again and again (a recap reads every file of the lake
+  // for one user): their footers are parsed once. Lake files are never rewritten in place.
+  await writer.run(`SET parquet_metadata_cache = true`);
   await writer.run(`ATTACH ${lit(join(dataDir, INGEST_FILE))} AS ingest`);
   for (const s of ingestSchema('ingest')) await writer.run(s);
   const paths = dataPaths(dataDir);

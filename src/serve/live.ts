@@ -97,20 +97,23 @@ export class LiveViews {
       if (!m) this.windows.set(t.table, (m = new Map()));
       if (del) for (let r = 0; r < del.n; r++) m.delete(del.cols[0]![r]!);
       if (buf && buf.n > 0) {
+        // Only the newest KEEP_WINDOWS windows are kept, so only their rows are copied: the first flush
+        // after the server replays the lake holds every window since the first listen (millions of rows).
+        const startCol = buf.cols[0]!;
+        const starts = new Set<number>(m.keys());
+        for (let r = 0, prev = NaN; r < buf.n; r++) if (startCol[r] !== prev) starts.add((prev = startCol[r]!));
+        const oldest = starts.size > KEEP_WINDOWS ? Float64Array.from(starts).sort()[starts.size - KEEP_WINDOWS]! : -Infinity;
         // A window's rows are replaced together.
         const fresh = new Map<number, Row[]>();
         for (let r = 0; r < buf.n; r++) {
-          const row = Float64Array.from(buf.cols, (c) => c[r]!);
-          const s = row[0]!;
+          const s = startCol[r]!;
+          if (s < oldest) continue;
           let l = fresh.get(s);
           if (!l) fresh.set(s, (l = []));
-          l.push(row);
+          l.push(Float64Array.from(buf.cols, (c) => c[r]!));
         }
         for (const [s, rows] of fresh) m.set(s, rows);
-        if (m.size > KEEP_WINDOWS) {
-          const starts = [...m.keys()].sort((a, b) => a - b);
-          for (const s of starts.slice(0, m.size - KEEP_WINDOWS)) m.delete(s);
-        }
+        for (const s of [...m.keys()]) if (s < oldest) m.delete(s);
       }
     }
     const prof = changes.rows.get(VIEW_TABLES.user_profiles.table);

@@ -103,6 +103,9 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     signal: abort.signal,
     freshOnOtherSource: true,
     emitEveryMs: o.emitEveryMs ?? 1000,
+    // While the lake replays, a flush at least every 50,000 listens: one flush of a whole replay's
+    // windows held the event loop (and every request) for seconds.
+    emitEveryEvents: 50_000,
     checkpointEveryMs: o.checkpointEveryMs ?? 10_000,
     holdMs: 60_000,
     onReady: (engine, resumed) => live.attach(engine, resumed),

@@ -2,11 +2,14 @@
 -- plays), one row per fact:
 --   section  what the row tells (user, minutes, plays, tracks, artists, genres, skip_rate, top_track,
 --            top_artist, top_genre, top_mood, clock, new_artists, new_artist, longest_streak, sessions,
---            longest_session, longest_session_tracks, peak_hour)
+--            longest_session, longest_session_tracks, peak_hour, platform)
 --   rank     the place in a top list; for clock, (weekday - 1) * 24 + hour
 --   label    the name (track title, artist, genre, mood, 'Mon 08', the first day of a streak, ...)
 --   value    the number (plays, minutes, days, a rate, the hour)
 --   detail   what else there is (a track's artist, the last day of a streak, a discovery's first day)
+-- A platform row is one device or platform (label; 'unknown' where none is recorded): value = plays,
+-- detail = skips, and rank orders them by plays; its skip rate is the platform_skip_rate row of the same
+-- rank.
 -- Days and hours are in --tz. Sessions are cut as in the activity reports (session_id, else a gap of
 -- more than $gap_minutes). An artist is new when the user's first listen of them ever (in the whole
 -- lake) falls in the range.
@@ -18,13 +21,14 @@ WITH who AS (
 -- The user's listens over all time, read from the lake once: the range's are `mine`, and the first
 -- listen of each artist (for discoveries) needs the rest.
 everything AS MATERIALIZED (
-  SELECT l.listened_at, l.track_key, l.ms_played, l.action, l.session_id,
+  SELECT l.listened_at, l.track_key, l.ms_played, l.action, l.session_id, l.platform,
          coalesce(t.title, l.track_name, l.track_key) AS title,
          coalesce(t.artist_name, l.artist_name) AS artist,
          t.genre, t.mood
   FROM listens l
   LEFT JOIN tracks t ON t.track_key = l.track_key
-  WHERE l.user_id = (SELECT user_id FROM who)
+  -- $user itself when given: a constant the Parquet scan can filter on as it reads (a subquery it cannot).
+  WHERE l.user_id = CASE WHEN $user <> '' THEN $user ELSE (SELECT user_id FROM who) END
 ),
 mine AS MATERIALIZED (
   SELECT e.*, report_local(e.listened_at) AS local_at
@@ -119,6 +123,16 @@ peak AS (
               WHEN hour BETWEEN 17 AND 21 THEN 'evening listener' ELSE 'night owl' END AS label,
          hour::DOUBLE AS value, plays::VARCHAR AS detail
   FROM (SELECT hour(local_at) AS hour, count(*) AS plays FROM mine GROUP BY 1 ORDER BY plays DESC, hour LIMIT 1)
+),
+per_platform AS (
+  SELECT coalesce(platform, 'unknown') AS platform, count(*) AS plays, count(*) FILTER (WHERE action = 'skip') AS skips,
+         row_number() OVER (ORDER BY count(*) DESC, coalesce(platform, 'unknown')) AS rank
+  FROM mine GROUP BY 1
+),
+platforms AS (
+  SELECT 70 AS ord, 'platform' AS section, rank, platform AS label, plays::DOUBLE AS value, skips::VARCHAR AS detail FROM per_platform
+  UNION ALL
+  SELECT 71, 'platform_skip_rate', rank, platform, round(skips / plays, 4), NULL FROM per_platform
 )
 SELECT section, rank, label, value, detail
 FROM (
@@ -129,5 +143,6 @@ FROM (
   UNION ALL SELECT * FROM streak
   UNION ALL SELECT * FROM session_rows
   UNION ALL SELECT * FROM peak
+  UNION ALL SELECT * FROM platforms
 )
 ORDER BY ord, rank

@@ -32,6 +32,7 @@ interface Recap {
   sessions: number;
   longestSession: { started: string; minutes: number; tracks: number } | null;
   peakHour: { hour: number; plays: number; kind: string } | null;
+  platforms: { platform: string; plays: number; skips: number; skipRate: number | null }[];
 }
 interface Recs {
   strategy: string;
@@ -60,8 +61,7 @@ const ZONES: string[] = (() => {
   }
 })();
 
-function RecapBody({ r, user, qs }: { r: Recap; user: string; qs: string }) {
-  const platforms = useApi<{ platform: string; plays: number; skips: number; skip_rate: number | null }[]>(`/v1/users/${enc(user)}/platforms?${qs}`);
+function RecapBody({ r, user }: { r: Recap; user: string }) {
   const cells = useMemo(() => r.clock.flatMap((row, d) => row.map((v, h) => ({ weekday: d, hour: h, value: v }))), [r.clock]);
   if (!r.plays) return <GetData>{<strong>No listens for {user} in this range.</strong>}</GetData>;
   const named = (xs: { name: string; plays: number }[]) => xs.map((x) => ({ label: x.name, value: x.plays }));
@@ -97,15 +97,11 @@ function RecapBody({ r, user, qs }: { r: Recap; user: string; qs: string }) {
           )}
         </Card>
         <Card title="Skip rate by platform" id="platforms">
-          <Load state={platforms} what="platforms">
-            {(ps) =>
-              ps.length ? (
-                <Chart name="platform-skips" label="Plays and skip rate by platform" option={columnsOption(ps.map((p) => p.platform), [{ name: 'plays', data: ps.map((p) => p.plays) }, { name: 'skip rate', data: ps.map((p) => p.skip_rate), percent: true }])} />
-              ) : (
-                <p class="note">No platforms recorded.</p>
-              )
-            }
-          </Load>
+          {r.platforms.length ? (
+            <Chart name="platform-skips" label="Plays and skip rate by platform" option={columnsOption(r.platforms.map((p) => p.platform), [{ name: 'plays', data: r.platforms.map((p) => p.plays) }, { name: 'skip rate', data: r.platforms.map((p) => p.skipRate), percent: true }])} />
+          ) : (
+            <p class="note">No platforms recorded.</p>
+          )}
         </Card>
         <Card title="Discoveries, streaks and sessions" id="discoveries">
           <ul class="facts">
@@ -204,7 +200,7 @@ export function RecapPage({ me, user }: { me: Me; user: string }) {
         </datalist>
       </form>
       <Load state={recap} what="the recap">
-        {(r) => <RecapBody r={r} user={user} qs={qs} />}
+        {(r) => <RecapBody r={r} user={user} />}
       </Load>
       <Recommendations user={user} />
     </div>

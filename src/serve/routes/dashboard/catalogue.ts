@@ -28,7 +28,7 @@ function perfRow(r: Record<string, unknown>) {
 export const catalogueRoutes: RoutePlugin = (app, ctx) => {
   // Warm what the catalogue page asks first, once the server is up.
   app.addHook('onReady', async () => {
-    setTimeout(() => void Promise.all([songMap(), genresFor(''), artistsFor('', undefined, 100)]).catch(() => undefined), 100).unref();
+    setTimeout(() => void Promise.all([songMapJson(), genresFor(''), artistsFor('', undefined, 100)]).catch(() => undefined), 100).unref();
   });
   const genresFor = (w: string) =>
     lakeCache(ctx).get(`genres|${w}`, async () => {
@@ -68,11 +68,15 @@ export const catalogueRoutes: RoutePlugin = (app, ctx) => {
         },
       },
     },
-    async (req) => {
+    async (req, reply) => {
       requireUser(req, ctx.users);
-      return lakeCache(ctx).get('catalogue-map', () => songMap());
+      void reply.type('application/json');
+      return songMapJson();
     },
   );
+  // Kept as JSON text: the map is every catalogue track (hundreds of KB), and serialising it again for
+  // each request cost more than the query it came from.
+  const songMapJson = () => lakeCache(ctx).get('catalogue-map', async () => JSON.stringify(await songMap()));
   const songMap = async () => {
       const map = trackMapPath(ctx.dataDir);
       if (existsSync(map)) {
