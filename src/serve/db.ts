@@ -26,6 +26,8 @@ export interface ServeDb {
   readonly db: Db;
   /** The connection ingest commits run on (one writer). */
   readonly writer: DuckDBConnection;
+  /** How many reader connections the pool has. */
+  readonly readers: number;
   /** Runs a read on a free connection of the pool. */
   read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Rows of a read-only query, as plain values. */
@@ -97,6 +99,7 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
   return {
     db,
     writer,
+    readers: pool.length,
     read,
     query: (sql) => read((c) => queryConn(c, sql)),
     refreshLake() {
