@@ -1,6 +1,6 @@
 // The dashboard benchmark: `earshot serve` (bin/earshot.js, as a user runs it) on the demo's world
 // (500 listeners, 3,000 tracks, 300,000 plays), the overview and every other page loaded in headless
-// Chromium with a cold browser cache several times, and the recap page of several users. Records the first meaningful paint (navigation start
+// Chromium with a cold browser cache several times, and the recap page of 20 users. Records the first meaningful paint (navigation start
 // → the lake's first chart drawn with data; target ≤ 1.5 s) and the latency of every API call the
 // pages made (request start → response end, as the browser saw it; target p95 ≤ 100 ms per endpoint).
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
@@ -25,6 +25,8 @@ interface Ctx {
 
 const COMMAND = 'npm run bench -- dashboard';
 const LOADS = 7;
+/** Rounds of the pages in one page session: enough calls per endpoint that a p95 is not just the slowest one (with 7, it was). */
+const ROUNDS = 20;
 const round = (x: number, d = 1) => Math.round(x * 10 ** d) / 10 ** d;
 const pct = (xs: number[], p: number) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -61,7 +63,7 @@ export async function benchDashboard(ctx: Ctx): Promise<BenchEntry[]> {
   await runImport({ inputs: [join(dir, 'world')], dataDir: data });
   await runReports({ dataDir: data, names: ['top_songs'] });
   const admin = (await addUser(data, 'admin', true)).token;
-  const tops = (await queryLake(data, `SELECT user_id FROM listens GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${LOADS}`)).rows.map((r) => r['user_id'] as string);
+  const tops = (await queryLake(data, `SELECT user_id FROM listens GROUP BY 1 ORDER BY count(*) DESC, 1 LIMIT ${ROUNDS}`)).rows.map((r) => r['user_id'] as string);
   // The setup just wrote a few hundred MB (the world, the lake): let the system write them back now,
   // not while the first page loads.
   execFileSync('sync');
@@ -101,8 +103,8 @@ export async function benchDashboard(ctx: Ctx): Promise<BenchEntry[]> {
       await context.close();
     }
     // Then, in one page (as a person moving around the dashboard), from the overview round every other
-    // page LOADS times, with the recap of a different one of the LOADS most active users each time, so
-    // each recap and platform read is a cold, different computation.
+    // page ROUNDS times, with the recap of a different one of the ROUNDS most active users each time, so
+    // each recap is a cold, different computation.
     const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     await context.addInitScript(storeToken, admin);
     const page = await context.newPage();
@@ -119,7 +121,7 @@ export async function benchDashboard(ctx: Ctx): Promise<BenchEntry[]> {
     };
     await page.goto(`${url}/`);
     await page.waitForFunction(pageSettled, null, { timeout: 30_000 });
-    for (let i = 0; i < LOADS; i++) {
+    for (let i = 0; i < ROUNDS; i++) {
       // From the overview, where signing in lands, to a recap, and on round the other pages.
       if (i > 0) await visit('/', 'overview');
       await visit(`/users/${encodeURIComponent(tops[i % tops.length]!)}`, 'recap');
@@ -128,10 +130,10 @@ export async function benchDashboard(ctx: Ctx): Promise<BenchEntry[]> {
     await context.close();
     const first = paints[0]!;
     const warm = paints.slice(1);
-    const byRoute = Object.fromEntries([...calls].map(([r, xs]) => [r, { n: xs.length, p50: round(pct(xs, 50)), p95: round(pct(xs, 95)) }]));
+    const byRoute = Object.fromEntries([...calls].map(([r, xs]) => [r, { n: xs.length, p50: round(pct(xs, 50)), p95: round(pct(xs, 95)), max: round(Math.max(...xs)) }]));
     const all = [...calls.values()].flat();
     const worstP95 = Math.max(...Object.values(byRoute).map((r) => r.p95));
-    for (const [r, s] of Object.entries(byRoute)) ctx.log(`  ${r}: n=${s.n} p50=${s.p50} ms p95=${s.p95} ms (${calls.get(r)!.map((x) => round(x, 0)).join(' ')})`);
+    for (const [r, s] of Object.entries(byRoute)) ctx.log(`  ${r}: n=${s.n} p50=${s.p50} ms p95=${s.p95} ms max=${s.max} ms (${calls.get(r)!.map((x) => round(x, 0)).join(' ')})`);
     ctx.log(`  first meaningful paint: first load ${round(first)} ms, later loads median ${round(pct(warm, 50))} ms, max ${round(Math.max(...paints))} ms`);
     const at = new Date().toISOString();
     const figures = (extra: Record<string, number | string>) => ({ cores: cpus().length, listens: 300_000, loads: LOADS, ...extra });
@@ -147,8 +149,8 @@ export async function benchDashboard(ctx: Ctx): Promise<BenchEntry[]> {
       },
       {
         name: 'dashboard-api',
-        description: `Latency of every API call the dashboard pages made (overview, users, catalogue, a report, pipeline, SQL console and the recap page of each of the ${LOADS} most active users, in turn from the overview ${LOADS} times in one page, moving between pages as its links do), request start → response end as the browser saw it, per endpoint; /v1/live (SSE) excluded.`,
-        figures: figures({ calls: all.length, p50_ms: round(pct(all, 50)), p95_ms: round(pct(all, 95)), worst_endpoint_p95_ms: round(worstP95), by_endpoint: JSON.stringify(byRoute) }),
+        description: `Latency of every API call the dashboard pages made (${LOADS} overview loads; then in one page, moving between pages as its links do, ${ROUNDS} rounds from the overview to the recap of one of the ${ROUNDS} most active users, users, catalogue, a report, pipeline and the SQL console), request start → response end as the browser saw it, p50/p95/max per endpoint; /v1/live (SSE) excluded.`,
+        figures: figures({ rounds: ROUNDS, calls: all.length, p50_ms: round(pct(all, 50)), p95_ms: round(pct(all, 95)), worst_endpoint_p95_ms: round(worstP95), by_endpoint: JSON.stringify(byRoute) }),
         target: 'p95 ≤ 100 ms for every endpoint',
         pass: worstP95 <= 100,
         command: COMMAND,
