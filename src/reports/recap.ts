@@ -56,6 +56,7 @@ export function buildRecap(rows: readonly RecapRow[]): Recap {
   const streak = one('longest_streak');
   const longest = one('longest_session');
   const peak = one('peak_hour');
+  const skipRates = new Map(list('platform_skip_rate').map((r) => [r.rank, r.value]));
   return {
     user: one('user')?.label ?? null,
     minutes: one('minutes')?.value ?? 0,
@@ -78,7 +79,7 @@ export function buildRecap(rows: readonly RecapRow[]): Recap {
       platform: r.label ?? '',
       plays: r.value ?? 0,
       skips: Number(r.detail ?? 0),
-      skipRate: rows.find((s) => s.section === 'platform_skip_rate' && s.rank === r.rank)?.value ?? null,
+      skipRate: skipRates.get(r.rank) ?? null,
     })),
   };
 }

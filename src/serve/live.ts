@@ -113,7 +113,7 @@ export class LiveViews {
           l.push(Float64Array.from(buf.cols, (c) => c[r]!));
         }
         for (const [s, rows] of fresh) m.set(s, rows);
-        for (const s of [...m.keys()]) if (s < oldest) m.delete(s);
+        for (const s of m.keys()) if (s < oldest) m.delete(s);
       }
     }
     const prof = changes.rows.get(VIEW_TABLES.user_profiles.table);

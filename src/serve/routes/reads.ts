@@ -62,9 +62,10 @@ export const readRoutes: RoutePlugin = (app, ctx) => {
   // Once the server is up, every reader connection runs the recap once for a user that cannot exist:
   // its range views, the statement's first planning and the lake's Parquet footers are then ready, and the
   // first person to open a recap does not pay for them. No answer is kept.
+  const recapSpec = () => loadRegistry(ctx.dataDir).reports.find((r) => r.name === 'recap');
   app.addHook('onReady', async () => {
     setTimeout(() => {
-      const spec = loadRegistry(ctx.dataDir).reports.find((r) => r.name === 'recap');
+      const spec = recapSpec();
       if (!spec) return;
       const warm = () => ctx.db.read(async (conn) => reportRows(conn, spec, { user: '\u0000warm-up' }, await resolveRange(conn, {})));
       void Promise.all(Array.from({ length: ctx.db.readers }, warm)).catch(() => undefined);
@@ -85,7 +86,7 @@ export const readRoutes: RoutePlugin = (app, ctx) => {
     async (req: FastifyRequest<{ Params: { user: string }; Querystring: { from?: string; to?: string; tz?: string } }>) => {
       const { user } = req.params;
       requireSelfOrAdmin(req, ctx.users, user);
-      const spec = loadRegistry(ctx.dataDir).reports.find((r) => r.name === 'recap');
+      const spec = recapSpec();
       if (!spec) throw new HttpError(404, 'The recap report is missing.');
       const q = req.query;
       // Kept while the lake is unchanged (src/serve/routes/dashboard/cache.ts): a recap is recomputed only after new listens.
