@@ -11,6 +11,7 @@ import { registerStream } from './commands/stream.js';
 import { registerRecs } from './commands/recs.js';
 import { registerMl } from './commands/ml.js';
 import { registerServe } from './commands/serve.js';
+import { registerLake } from './commands/lake.js';
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -29,6 +30,7 @@ export function buildProgram(): Command {
   registerRecs(program);
   registerMl(program);
   registerServe(program);
+  registerLake(program);
   program.addHelpText('after', '\nQuick start:\n  earshot generate --out world && earshot import world && earshot query "SELECT count(*) FROM listens"');
   return program;
 }

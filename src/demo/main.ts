@@ -148,6 +148,7 @@ step('next');
 console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${data}
   earshot tables --data ${data}
   earshot import YOUR_SPOTIFY_EXPORT.zip --data ${data} --user you
+  earshot lake compact --data ${data}   (after several imports: one file per month again)
   (run the CLI with npx earshot, or node bin/earshot.js, from this folder)`);
 
 if (!values['no-serve']) {

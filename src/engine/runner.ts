@@ -3,7 +3,9 @@
 // at the end. The order — rows written, then the checkpoint, then the ack — is what makes a crash
 // harmless: a restart resumes from the checkpoint, replays what came after it, and the upserts rewrite
 // the same rows.
+import { lockLake } from '../lake/compact.js';
 import { acquireLock } from '../lake/lock.js';
+import { dataPaths } from '../lake/paths.js';
 import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { openViewStore, type ViewStore } from '../store/views.js';
@@ -81,6 +83,9 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
   const id = sourceId(o.source);
   await mkdir(o.dataDir, { recursive: true });
   const release = await acquireLock(join(o.dataDir, 'stream.lock'));
+  // A compaction a dead process left half done is repaired before the lake is read (when an import
+  // holds the write lock right now, it has done that itself).
+  await lockLake(dataPaths(o.dataDir)).then((r) => r(), () => undefined);
   const engine = new Engine(o.config);
   const ckptPath = checkpointPath(o.dataDir);
   let store: ViewStore | null = null;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableSpec, type TableName } from '../model/schema.js';
 import { all, lit, scalar } from '../util/db.js';
+import { LISTEN_ORDER, LISTEN_ROW_GROUP, UTC_DAY } from '../lake/layout.js';
 import type { DataPaths } from '../lake/paths.js';
 import { tableRelation } from '../lake/views.js';
 import { TABLE_IMPORT } from './tables.js';
@@ -143,8 +144,8 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
     const fromCatalogue = enrich[c.name];
     return fromCatalogue ? `coalesce(${own}, t."${fromCatalogue}") AS "${c.name}"` : `${own} AS "${c.name}"`;
   });
-  // The UTC day by arithmetic on epoch ms: the same day as a cast through UTC, without the ICU calendar.
-  if (table === 'listens') cols.push(`DATE '1970-01-01' + CAST(epoch_ms(a.listened_at) // 86400000 AS INTEGER) AS dt`);
+  // The UTC day, and its month, which names the file's folder (src/lake/layout.ts).
+  if (table === 'listens') cols.push(`${UTC_DAY('a.listened_at')} AS dt`, `strftime(${UTC_DAY('a.listened_at')}, '%Y-%m') AS month`);
   const join_ = tracksSrc
     ? `LEFT JOIN (SELECT track_key, any_value(title) AS title, any_value(artist_name) AS artist_name, any_value(album_name) AS album_name FROM ${tracksSrc} GROUP BY track_key) t ON t.track_key = a.track_key`
     : '';
@@ -154,14 +155,15 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   await mkdir(tmpRoot, { recursive: true });
   const target =
     table === 'listens'
-      ? `${lit(tmpRoot)} (FORMAT parquet, PARTITION_BY (dt), FILENAME_PATTERN ${lit(`part-${ctx.importId}-{i}`)}, OVERWRITE_OR_IGNORE)`
+      ? `${lit(tmpRoot)} (FORMAT parquet, PARTITION_BY (month), FILENAME_PATTERN ${lit(`part-${ctx.importId}-{i}`)}, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP}, OVERWRITE_OR_IGNORE)`
       : `${lit(join(tmpRoot, `part-${ctx.importId}.parquet`))} (FORMAT parquet)`;
-  // Row order does not matter in the lake; letting DuckDB write partitions in any order keeps both
-  // threads busy. (Staging needs the order kept, so it is switched off only around this write.)
+  // Listens are written in the lake's order (user, then time); other tables in any order, which keeps
+  // both threads busy. (Staging needs the order kept, so it is switched off only around this write.)
   await conn.run('SET preserve_insertion_order = false');
   let written: number;
   try {
-    written = num(await scalar(conn, `COPY (SELECT ${cols.join(', ')} FROM ${view} a ${join_} WHERE ${where}) TO ${target}`));
+    const order = table === 'listens' ? ` ORDER BY ${LISTEN_ORDER}` : '';
+    written = num(await scalar(conn, `COPY (SELECT ${cols.join(', ')} FROM ${view} a ${join_} WHERE ${where}${order}) TO ${target}`));
   } finally {
     await conn.run('SET preserve_insertion_order = true');
   }

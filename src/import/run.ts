@@ -7,7 +7,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { detectFormat, formatByName, FORMATS } from '../formats/registry.js';
 import { rawRelation } from '../formats/readers.js';
 import type { FormatOptions } from '../formats/types.js';
-import { acquireLock } from '../lake/lock.js';
+import { lockLake } from '../lake/compact.js';
 import { dataPaths } from '../lake/paths.js';
 import type { TableName } from '../model/schema.js';
 import { all, lit, openDb, scalar } from '../util/db.js';
@@ -95,7 +95,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
   const tmpDir = join(paths.tmp, importId);
   await mkdir(tmpDir, { recursive: true });
   await mkdir(paths.lake, { recursive: true });
-  const release = await acquireLock(paths.lock);
+  const release = await lockLake(paths);
   const db = await openDb();
   try {
     const { conn } = db;

@@ -12,6 +12,12 @@ function alive(pid: number): boolean {
   }
 }
 
+/** The pid of the live process holding the lock at `path`, or null when none does. */
+export async function lockHolder(path: string): Promise<number | null> {
+  const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
+  return Number.isInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+}
+
 export async function acquireLock(path: string): Promise<() => Promise<void>> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {

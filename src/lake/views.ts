@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, type TableSpec } from '../model/schema.js';
 import { lit } from '../util/db.js';
+import { DAY_PREFIX, MONTH_PREFIX, listenPartitions } from './layout.js';
 import type { DataPaths } from './paths.js';
 
 /** True when the folder holds at least one .parquet file (at any depth). */
@@ -19,28 +20,24 @@ export function hasParquet(dir: string): boolean {
   return false;
 }
 
-/** The read_parquet(...) expression for a table, or null when it has no files. */
-export function tableSource(paths: DataPaths, t: TableSpec): string | null {
+/** A SELECT of a table's columns over its files, or null when the table has no files. */
+export async function tableRelation(_conn: DuckDBConnection, paths: DataPaths, t: TableSpec): Promise<string | null> {
   const dir = paths.table(t.name as Parameters<DataPaths['table']>[0]);
-  if (!hasParquet(dir)) return null;
-  const glob = t.name === 'listens' ? join(dir, '*', '*.parquet') : join(dir, '*.parquet');
-  const hive = t.name === 'listens' ? ', hive_partitioning=true, hive_types={dt: DATE}' : '';
-  return `read_parquet(${lit(glob)}${hive})`;
+  const cols = t.columns.map((c) => `"${c.name}"`);
+  if (t.name !== 'listens') return hasParquet(dir) ? `SELECT ${cols.join(', ')} FROM read_parquet(${lit(join(dir, '*.parquet'))})` : null;
+  cols.push('dt');
+  // Month folders (dt in the files) and, in a lake not yet compacted, day folders (dt in the path): src/lake/layout.ts.
+  const kinds = new Set(listenPartitions(dir).map((p) => p.kind));
+  const parts: string[] = [];
+  if (kinds.has('month')) parts.push(`SELECT ${cols.join(', ')} FROM read_parquet(${lit(join(dir, `${MONTH_PREFIX}*`, '*.parquet'))}, hive_partitioning=false)`);
+  if (kinds.has('day')) parts.push(`SELECT ${cols.join(', ')} FROM read_parquet(${lit(join(dir, `${DAY_PREFIX}*`, '*.parquet'))}, hive_partitioning=true, hive_types={dt: DATE})`);
+  return parts.length ? parts.join(' UNION ALL ') : null;
 }
 
 export function emptyView(t: TableSpec): string {
   const cols = t.columns.map((c) => `NULL::${c.type} AS "${c.name}"`);
   if (t.name === 'listens') cols.push('NULL::DATE AS dt');
   return `SELECT ${cols.join(', ')} WHERE false`;
-}
-
-/** A SELECT of a table's columns over its files, or null when the table has no files. */
-export async function tableRelation(_conn: DuckDBConnection, paths: DataPaths, t: TableSpec): Promise<string | null> {
-  const src = tableSource(paths, t);
-  if (!src) return null;
-  const cols = t.columns.map((c) => `"${c.name}"`);
-  if (t.name === 'listens') cols.push('dt');
-  return `SELECT ${cols.join(', ')} FROM ${src}`;
 }
 
 /** Creates (or replaces) a view per lake table on the connection. */

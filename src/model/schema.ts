@@ -138,7 +138,7 @@ export const TAG_COLUMNS: readonly ColumnSpec[] = [
 ];
 
 export const TABLES: readonly TableSpec[] = [
-  { name: 'listens', doc: 'every accepted listen, partitioned by day (dt=YYYY-MM-DD)', columns: LISTEN_COLUMNS },
+  { name: 'listens', doc: 'every accepted listen, one folder per month (month=YYYY-MM), sorted by user; dt is the UTC day', columns: LISTEN_COLUMNS },
   { name: 'tracks', doc: 'the catalogue of tracks, one row per track_key', columns: TRACK_COLUMNS },
   { name: 'other_plays', doc: 'podcast, audiobook and video plays, kept apart from music', columns: OTHER_PLAY_COLUMNS },
   { name: 'play_counts', doc: 'play counts without timestamps (HetRec Last.fm 2K)', columns: PLAY_COUNT_COLUMNS },

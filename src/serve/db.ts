@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { queryConn, type QueryResult } from '../lake/query.js';
 import { attachLake, emptyView, tableRelation } from '../lake/views.js';
+import { UTC_DAY } from '../lake/layout.js';
 import { dataPaths } from '../lake/paths.js';
 import { LISTEN_COLUMNS, columnDdl, tableSpec } from '../model/schema.js';
 import { lit, openDb, type Db } from '../util/db.js';
@@ -66,7 +67,7 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
     await conn.run(`CREATE OR REPLACE VIEW lake_listens AS ${(await tableRelation(conn, paths, spec)) ?? emptyView(spec)}`);
     const cols = LISTEN_COLUMNS.map((c) => `"${c.name}"`).join(', ');
     await conn.run(
-      `CREATE OR REPLACE VIEW listens AS SELECT * FROM lake_listens UNION ALL SELECT ${cols}, DATE '1970-01-01' + CAST(epoch_ms(listened_at) // 86400000 AS INTEGER) AS dt FROM ingest.pending`,
+      `CREATE OR REPLACE VIEW listens AS SELECT * FROM lake_listens UNION ALL SELECT ${cols}, ${UTC_DAY('listened_at')} AS dt FROM ingest.pending`,
     );
   }
 

@@ -1,4 +1,4 @@
-// Replay of the lake: listens in event-time order, groups of day partitions at a time, read in DuckDB
+// Replay of the lake: listens in event-time order, groups of month partitions at a time, read in DuckDB
 // chunks straight into typed arrays. Ties in listened_at are ordered by user and track id (a listen is
 // unique by user, time and track, so this is a total order, and integer keys sort much faster than
 // listen_id strings). The position is the last (listened_at, user id, track id) handed out, so a resume
@@ -6,9 +6,8 @@
 // Without --until-idle the source then tails the lake, looking for newer listens every few seconds;
 // listens imported later with an older time than the position are not replayed (they are in the lake
 // and in the next report run; `earshot stream --fresh` recomputes the views with them).
-import { existsSync } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { stat } from 'node:fs/promises';
+import { listenPartitions } from '../../lake/layout.js';
 import { attachLake } from '../../lake/views.js';
 import { dataPaths } from '../../lake/paths.js';
 import { lit, openDb } from '../../util/db.js';
@@ -34,27 +33,32 @@ export interface LakeSourceOptions {
 const DAY = 86_400_000;
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-/** Day partitions from `from` on, grouped so each query reads about GROUP_BYTES of Parquet (one query per day costs too much for a long history of small days). */
+/**
+ * The lake's listens files from the month of `from` (YYYY-MM-DD, or '' for all) on, grouped so each
+ * query reads about GROUP_BYTES of Parquet (one query per partition costs too much for a long history).
+ * A month's files always share a group: a lake not yet compacted can hold a month folder and day folders
+ * of the same month (src/lake/layout.ts), and each group is sorted on its own.
+ */
 const GROUP_BYTES = 256 * 1024 * 1024;
 
-async function dayGroups(dir: string, from: string): Promise<{ first: string; last: string; files: string[] }[]> {
-  if (!existsSync(dir)) return [];
-  const days = (await readdir(dir)).filter((d) => /^dt=\d{4}-\d{2}-\d{2}$/.test(d) && d.slice(3) >= from).sort();
-  const groups: { first: string; last: string; files: string[] }[] = [];
-  let cur: { first: string; last: string; files: string[] } | null = null;
+async function fileGroups(dir: string, from: string): Promise<{ files: string[] }[]> {
+  const months = new Map<string, string[]>();
+  for (const p of listenPartitions(dir)) {
+    if (p.kind === 'month' ? p.month < from.slice(0, 7) : p.first < from) continue;
+    months.set(p.month, [...(months.get(p.month) ?? []), ...p.files]);
+  }
+  const groups: { files: string[] }[] = [];
+  let cur: { files: string[] } | null = null;
   let bytes = 0;
-  for (const d of days) {
-    const files = (await readdir(join(dir, d))).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, d, f));
-    if (files.length === 0) continue;
+  for (const files of months.values()) {
     let size = 0;
     for (const f of files) size += (await stat(f)).size;
     if (!cur || bytes + size > GROUP_BYTES) {
-      cur = { first: d.slice(3), last: d.slice(3), files: [] };
+      cur = { files: [] };
       groups.push(cur);
       bytes = 0;
     }
     cur.files.push(...files);
-    cur.last = d.slice(3);
     bytes += size;
   }
   return groups;
@@ -100,7 +104,7 @@ export async function openLakeSource(o: LakeSourceOptions): Promise<StreamSource
         const after = pos
           ? `WHERE (epoch_ms(l.listened_at) > ${pos.ts} OR (epoch_ms(l.listened_at) = ${pos.ts} AND (eu.id > ${pos.user} OR (eu.id = ${pos.user} AND et.id > ${pos.track}))))`
           : '';
-        const groups = await dayGroups(paths.table('listens'), from);
+        const groups = await fileGroups(paths.table('listens'), from);
         // Two connections: the next group's query runs while this one's rows go through the engine.
         let next = groups.length > 0 ? start(conns[0]!, groups[0]!, after) : null;
         for (let gi = 0; gi < groups.length && next; gi++) {

@@ -9,7 +9,7 @@ import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { commitTable, createRejectsTable, type StagedOutput } from '../../import/commit.js';
-import { acquireLock } from '../../lake/lock.js';
+import { lockLake } from '../../lake/compact.js';
 import { dataPaths } from '../../lake/paths.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
 import { listenIdSql } from '../../model/keys.js';
@@ -298,7 +298,7 @@ export class Ingestor {
     try {
       const waiting = Number(await scalar(c, `SELECT count(*) FROM ingest.pending WHERE seq <= ${upTo}`));
       if (waiting === 0) return 0;
-      release = await acquireLock(paths.lock).catch(() => null);
+      release = await lockLake(paths).catch(() => null);
       if (!release) return 0; // an import is writing: try at the next flush
       const groups = await all(c, `SELECT DISTINCT source, origin FROM ingest.pending WHERE seq <= ${upTo} ORDER BY ALL`);
       const staged: StagedOutput[] = [];

@@ -1,0 +1,158 @@
+// Lake compaction: rewrites each month of listens that has more than one file (every import and every
+// server flush adds one) or still has day folders from an older earshot into one file, sorted by user
+// and time (src/lake/layout.ts), so reads open one file per month and skip most of it.
+//
+// The swap is journalled: the new file is written aside, a journal naming it and the files it replaces is
+// synced, the new file is renamed into place, the old ones are removed, the journal goes. A process that
+// dies in between leaves the journal; whoever next takes the lake's write lock (lockLake) finishes the
+// removal, or drops the unpublished file, so the lake never keeps a listen twice or loses one.
+// In the moment between the rename and the removals a reader in another process could see a month
+// twice; compaction therefore refuses to run while a server or `earshot stream` holds the data directory.
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { tableSpec } from '../model/schema.js';
+import { EarshotError } from '../util/errors.js';
+import { lit, openDb, scalar } from '../util/db.js';
+import { LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, listenPartitions, type Partition } from './layout.js';
+import { acquireLock, lockHolder } from './lock.js';
+import type { DataPaths } from './paths.js';
+import { dataPaths } from './paths.js';
+
+interface Journal {
+  /** The compacted file, once renamed into place. */
+  readonly final: string;
+  /** Where it is written first. */
+  readonly tmp: string;
+  /** The files it replaces. */
+  readonly old: readonly string[];
+}
+
+const journalPath = (paths: DataPaths): string => join(paths.table('listens'), '.compact.json');
+
+/** Finishes or undoes a compaction a dead process left half done. Call with the write lock held. */
+export async function recoverCompaction(paths: DataPaths): Promise<'none' | 'finished' | 'undone'> {
+  const path = journalPath(paths);
+  const text = await readFile(path, 'utf8').catch(() => null);
+  if (text === null) return 'none';
+  let j: Journal;
+  try {
+    j = JSON.parse(text) as Journal;
+  } catch {
+    // A journal that was not fully written was never acted on: the rename comes after its sync.
+    await rm(path, { force: true });
+    return 'undone';
+  }
+  const published = existsSync(j.final);
+  if (published) await removeFiles(j.old);
+  else await rm(j.tmp, { force: true });
+  await rm(path, { force: true });
+  return published ? 'finished' : 'undone';
+}
+
+/** Takes the lake's write lock (one writer per data directory) and repairs a compaction left half done. */
+export async function lockLake(paths: DataPaths): Promise<() => Promise<void>> {
+  const release = await acquireLock(paths.lock);
+  try {
+    await recoverCompaction(paths);
+  } catch (err) {
+    await release();
+    throw err;
+  }
+  return release;
+}
+
+async function removeFiles(files: readonly string[]): Promise<void> {
+  for (const f of files) await rm(f, { force: true });
+  // Day folders emptied by the move go too; month folders stay (they receive the new file).
+  for (const d of new Set(files.map((f) => dirname(f)))) {
+    if (existsSync(d) && readdirSync(d).length === 0) await rmdir(d).catch(() => undefined);
+  }
+}
+
+async function writeSynced(path: string, text: string): Promise<void> {
+  const fh = await open(path, 'w');
+  try {
+    await fh.writeFile(text);
+    await fh.sync();
+  } finally {
+    await fh.close();
+  }
+}
+
+export interface MonthPlan {
+  readonly month: string;
+  readonly files: string[];
+  /** Files in day folders (dt only in the path). */
+  readonly dayFiles: string[];
+}
+
+/** The months that need compacting: more than one file, or any file in a day folder. */
+export function compactionPlan(paths: DataPaths): MonthPlan[] {
+  const byMonth = new Map<string, Partition[]>();
+  for (const p of listenPartitions(paths.table('listens'))) byMonth.set(p.month, [...(byMonth.get(p.month) ?? []), p]);
+  const plan: MonthPlan[] = [];
+  for (const [month, parts] of byMonth) {
+    const files = parts.flatMap((p) => p.files);
+    const dayFiles = parts.filter((p) => p.kind === 'day').flatMap((p) => p.files);
+    if (files.length > 1 || dayFiles.length > 0) plan.push({ month, files, dayFiles });
+  }
+  return plan;
+}
+
+export interface CompactResult {
+  /** Months rewritten. */
+  readonly months: number;
+  readonly filesBefore: number;
+  readonly filesAfter: number;
+  readonly rows: number;
+  readonly seconds: number;
+}
+
+export interface CompactOptions {
+  readonly dataDir: string;
+  readonly onMonth?: (done: number, total: number, month: string) => void;
+}
+
+export async function compactLake(o: CompactOptions): Promise<CompactResult> {
+  const t0 = performance.now();
+  const paths = dataPaths(o.dataDir);
+  const streaming = await lockHolder(join(paths.root, 'stream.lock'));
+  if (streaming !== null) {
+    throw new EarshotError(`a server or \`earshot stream\` (pid ${streaming}) is running on ${paths.root}; compaction removes files it may be reading`, {
+      retriable: true,
+      hint: 'stop it, run earshot lake compact, then start it again',
+    });
+  }
+  const release = await lockLake(paths);
+  const db = await openDb();
+  let rows = 0;
+  let filesBefore = 0;
+  try {
+    const plan = compactionPlan(paths);
+    const cols = [...tableSpec('listens').columns.map((c) => `"${c.name}"`), 'dt'].join(', ');
+    await mkdir(paths.tmp, { recursive: true });
+    for (const [i, m] of plan.entries()) {
+      o.onMonth?.(i, plan.length, m.month);
+      const id = `c${Date.now().toString(36)}${process.pid.toString(36)}`;
+      const monthFiles = m.files.filter((f) => !m.dayFiles.includes(f));
+      const parts: string[] = [];
+      if (monthFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${monthFiles.map(lit).join(', ')}], hive_partitioning=false)`);
+      if (m.dayFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${m.dayFiles.map(lit).join(', ')}], hive_partitioning=true, hive_types={dt: DATE})`);
+      const j: Journal = { tmp: join(paths.tmp, `listens-${m.month}-${id}.parquet`), final: join(paths.table('listens'), `${MONTH_PREFIX}${m.month}`, `part-${id}-0.parquet`), old: m.files };
+      const n = Number(await scalar(db.conn, `COPY (SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY ${LISTEN_ORDER}) TO ${lit(j.tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP})`));
+      await writeSynced(journalPath(paths), JSON.stringify(j));
+      await mkdir(dirname(j.final), { recursive: true });
+      await rename(j.tmp, j.final);
+      await removeFiles(j.old);
+      await rm(journalPath(paths), { force: true });
+      rows += n;
+      filesBefore += m.files.length;
+    }
+    o.onMonth?.(plan.length, plan.length, '');
+    return { months: plan.length, filesBefore, filesAfter: plan.length, rows, seconds: (performance.now() - t0) / 1000 };
+  } finally {
+    db.close();
+    await release();
+  }
+}

@@ -1,0 +1,57 @@
+// How listens are laid out in the lake, in one place for the writers (import, server flush, compaction)
+// and the readers (the lake views, the stream's lake replay).
+//
+// One folder per UTC month, `listens/month=YYYY-MM/`, every file sorted by user, then time, with `dt`
+// (the UTC day) as a column. A per-user read (a recap, a profile) opens a few files and skips most of
+// their row groups on their user_id statistics. Day folders (`listens/dt=YYYY-MM-DD/`, dt only in the
+// path, rows in any order; lakes written before this) made every such read open one file per day of
+// history, ~0.8 ms of CPU each; they are still read, and `earshot lake compact` moves them over.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+export const MONTH_PREFIX = 'month=';
+export const DAY_PREFIX = 'dt=';
+
+/** A TIMESTAMPTZ's UTC day, by arithmetic on epoch ms: the day a cast through UTC gives, without the ICU calendar. */
+export const UTC_DAY = (col: string): string => `DATE '1970-01-01' + CAST(epoch_ms(${col}) // 86400000 AS INTEGER)`;
+
+/** The order of rows in every listens file: one user's listens together. */
+export const LISTEN_ORDER = 'user_id, listened_at, track_key';
+
+/**
+ * Rows per row group of a listens file: small enough that one user's listens of a month sit in one or
+ * two of them, large enough that full scans stay cheap.
+ */
+export const LISTEN_ROW_GROUP = 16_384;
+
+export interface Partition {
+  /** The folder name, e.g. `month=2026-01` or `dt=2026-01-07`. */
+  readonly name: string;
+  readonly kind: 'month' | 'day';
+  /** YYYY-MM of the month it belongs to. */
+  readonly month: string;
+  /** First UTC day it can hold, YYYY-MM-DD. */
+  readonly first: string;
+  /** Its .parquet files, sorted by name, as full paths. */
+  readonly files: string[];
+}
+
+const MONTH_DIR = /^month=(\d{4}-\d{2})$/;
+const DAY_DIR = /^dt=(\d{4}-\d{2})-(\d{2})$/;
+
+/** Every partition folder of listens with at least one file, in time order (a month before its days). */
+export function listenPartitions(dir: string): Partition[] {
+  if (!existsSync(dir)) return [];
+  const out: Partition[] = [];
+  for (const e of readdirSync(dir, { withFileTypes: true })) {
+    if (!e.isDirectory()) continue;
+    const m = MONTH_DIR.exec(e.name);
+    const d = m ? null : DAY_DIR.exec(e.name);
+    if (!m && !d) continue;
+    const files = readdirSync(join(dir, e.name)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, e.name, f));
+    if (files.length === 0) continue;
+    if (m) out.push({ name: e.name, kind: 'month', month: m[1]!, first: `${m[1]!}-01`, files });
+    else out.push({ name: e.name, kind: 'day', month: d![1]!, first: `${d![1]!}-${d![2]!}`, files });
+  }
+  return out.sort((a, b) => (a.first === b.first ? (a.kind === 'month' ? -1 : 1) : a.first < b.first ? -1 : 1));
+}

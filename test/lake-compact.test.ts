@@ -1,0 +1,194 @@
+// The lake's listens layout (one folder per month, files sorted by user then time, dt a column), reading
+// lakes of day folders written by earlier versions, and `earshot lake compact`: same rows after, one file
+// per month, nothing to do the second time, a cut-off compaction finished or undone, no compaction while a
+// stream holds the data directory.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync } from 'node:fs';
+import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { runImport } from '../src/import/run.js';
+import { compactLake, lockLake } from '../src/lake/compact.js';
+import { dataPaths } from '../src/lake/paths.js';
+import { lit, openDb } from '../src/util/db.js';
+import { q, tempDir } from './helpers/lake.js';
+import { streamLake } from './helpers/stream.js';
+import { writeFiles } from './helpers/reports.js';
+
+const HEAD = 'event_id,event_ts,user_id,song_id,artist_id,action,device,location,song_duration,session_id\n';
+// Two months, users out of order in the file, one listen on each side of midnight UTC at the month's end.
+const FIRST = `${HEAD}e1,2026-01-31T23:59:59Z,zed,t1,a1,complete,,,200,
+e2,2026-01-05T10:00:00Z,amy,t2,a1,complete,,,200,
+e3,2026-02-01T00:00:00Z,amy,t1,a1,complete,,,200,
+e4,2026-01-03T08:00:00Z,zed,t2,a1,skip,,,200,
+e5,2026-01-03T09:00:00Z,amy,t1,a1,complete,,,200,
+`;
+const SECOND = `${HEAD}e6,2026-01-04T12:00:00Z,bob,t1,a1,complete,,,200,
+e7,2026-02-02T12:00:00Z,bob,t2,a1,complete,,,200,
+`;
+
+const listensDir = (data: string) => dataPaths(data).table('listens');
+const folders = (data: string) => readdirSync(listensDir(data)).filter((d) => !d.startsWith('.')).sort();
+const filesIn = (data: string) => folders(data).flatMap((d) => readdirSync(join(listensDir(data), d)).filter((f) => f.endsWith('.parquet')).map((f) => join(listensDir(data), d, f)));
+const ALL = `SELECT user_id, strftime(listened_at, '%Y-%m-%dT%H:%M:%S') AS at, track_key, action, dt::VARCHAR AS dt FROM listens ORDER BY ALL`;
+
+async function importCsv(dir: string, data: string, name: string, text: string): Promise<void> {
+  const s = await runImport({ inputs: await writeFiles(join(dir, name), { 'events.csv': text }), dataDir: data });
+  assert.equal(s.totals.rejected, 0);
+}
+
+/** The rows of one Parquet file in file order. */
+async function fileRows(path: string): Promise<Record<string, unknown>[]> {
+  const db = await openDb();
+  try {
+    return (await db.conn.runAndReadAll(`SELECT user_id, strftime(listened_at, '%Y-%m-%dT%H:%M:%S') AS at, dt::VARCHAR AS dt FROM read_parquet(${lit(path)})`)).getRowObjectsJson() as Record<string, unknown>[];
+  } finally {
+    db.close();
+  }
+}
+
+/** Rewrites a lake's listens the way earlier versions laid them out: one folder per day, dt only in the path. */
+async function toDayFolders(data: string): Promise<void> {
+  const dir = listensDir(data);
+  const db = await openDb();
+  try {
+    await db.conn.run(`COPY (SELECT * FROM read_parquet(${lit(join(dir, 'month=*', '*.parquet'))}, hive_partitioning=false)) TO ${lit(join(data, 'old'))} (FORMAT parquet, PARTITION_BY (dt))`);
+  } finally {
+    db.close();
+  }
+  await rm(dir, { recursive: true });
+  await rename(join(data, 'old'), dir);
+}
+
+test('listens land in one folder per UTC month, each file sorted by user then time, with the day as a column', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    await importCsv(dir, data, 'a', FIRST);
+    assert.deepEqual(folders(data), ['month=2026-01', 'month=2026-02']);
+    const jan = filesIn(data).filter((f) => f.includes('month=2026-01'));
+    assert.equal(jan.length, 1);
+    assert.deepEqual(await fileRows(jan[0]!), [
+      { user_id: 'amy', at: '2026-01-03T09:00:00', dt: '2026-01-03' },
+      { user_id: 'amy', at: '2026-01-05T10:00:00', dt: '2026-01-05' },
+      { user_id: 'zed', at: '2026-01-03T08:00:00', dt: '2026-01-03' },
+      { user_id: 'zed', at: '2026-01-31T23:59:59', dt: '2026-01-31' },
+    ]);
+    assert.deepEqual(await q(data, `SELECT dt::VARCHAR AS dt, count(*) AS n FROM listens WHERE dt >= DATE '2026-01-31' GROUP BY 1 ORDER BY 1`), [
+      { dt: '2026-01-31', n: 1 },
+      { dt: '2026-02-01', n: 1 },
+    ]);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('compaction leaves one file per month with the same rows, and the second run does nothing', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    await importCsv(dir, data, 'a', FIRST);
+    await importCsv(dir, data, 'b', SECOND);
+    assert.equal(filesIn(data).length, 4);
+    const before = await q(data, ALL);
+    assert.equal(before.length, 7);
+    const r = await compactLake({ dataDir: data });
+    assert.deepEqual({ months: r.months, filesBefore: r.filesBefore, filesAfter: r.filesAfter, rows: r.rows }, { months: 2, filesBefore: 4, filesAfter: 2, rows: 7 });
+    assert.deepEqual(folders(data), ['month=2026-01', 'month=2026-02']);
+    assert.equal(filesIn(data).length, 2);
+    assert.deepEqual(await q(data, ALL), before);
+    const jan = filesIn(data).find((f) => f.includes('month=2026-01'))!;
+    assert.deepEqual((await fileRows(jan)).map((x) => x['user_id']), ['amy', 'amy', 'bob', 'zed', 'zed']);
+    const again = await compactLake({ dataDir: data });
+    assert.equal(again.months, 0);
+    assert.equal(filesIn(data).length, 2);
+    // Importing the same files again finds every listen already in the compacted lake.
+    const dup = await runImport({ inputs: [join(dir, 'a'), join(dir, 'b')], dataDir: data });
+    assert.equal(dup.totals.duplicatesInLake, 7);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a lake of day folders from an earlier earshot is read as it is, beside month folders, and compaction moves it over', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    await importCsv(dir, data, 'a', FIRST);
+    const expected = await q(data, ALL);
+    await toDayFolders(data);
+    assert.deepEqual(folders(data), ['dt=2026-01-03', 'dt=2026-01-05', 'dt=2026-01-31', 'dt=2026-02-01']);
+    assert.deepEqual(await q(data, ALL), expected);
+    // A new import writes month folders; both layouts are read together.
+    await importCsv(dir, data, 'b', SECOND);
+    const mixed = await q(data, ALL);
+    assert.equal(mixed.length, 7);
+    // The stream's lake replay reads both too, every listen once.
+    const run = await streamLake(data);
+    assert.equal(run.counters['accepted'], 7);
+    const r = await compactLake({ dataDir: data });
+    assert.deepEqual({ months: r.months, filesBefore: r.filesBefore, rows: r.rows }, { months: 2, filesBefore: 6, rows: 7 });
+    assert.deepEqual(folders(data), ['month=2026-01', 'month=2026-02']);
+    assert.deepEqual(await q(data, ALL), mixed);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('a compaction cut off after its new file went in is finished by the next writer; one cut off before is undone', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    await importCsv(dir, data, 'a', FIRST);
+    await importCsv(dir, data, 'b', SECOND);
+    const before = await q(data, ALL);
+    const paths = dataPaths(data);
+    const jan = filesIn(data).filter((f) => f.includes('month=2026-01'));
+    assert.equal(jan.length, 2);
+    // Cut off after the rename: the compacted file and the two it replaces are all there (January twice).
+    const final = join(listensDir(data), 'month=2026-01', 'part-crash-0.parquet');
+    const db = await openDb();
+    try {
+      await db.conn.run(`COPY (SELECT * FROM read_parquet([${jan.map(lit).join(', ')}])) TO ${lit(final)} (FORMAT parquet)`);
+    } finally {
+      db.close();
+    }
+    await writeFile(join(listensDir(data), '.compact.json'), JSON.stringify({ final, tmp: join(paths.tmp, 'gone.parquet'), old: jan }));
+    assert.equal((await q(data, 'SELECT count(*) AS n FROM listens'))[0]!['n'], 12);
+    await (await lockLake(paths))();
+    assert.equal(existsSync(join(listensDir(data), '.compact.json')), false);
+    assert.deepEqual(await q(data, ALL), before);
+    assert.equal(filesIn(data).filter((f) => f.includes('month=2026-01')).length, 1);
+
+    // Cut off before the rename: the unpublished file is dropped, the old ones stay.
+    await mkdir(paths.tmp, { recursive: true });
+    const tmp = join(paths.tmp, 'listens-2026-02-x.parquet');
+    await writeFile(tmp, 'half written');
+    const feb = filesIn(data).filter((f) => f.includes('month=2026-02'));
+    await writeFile(join(listensDir(data), '.compact.json'), JSON.stringify({ final: join(listensDir(data), 'month=2026-02', 'part-never-0.parquet'), tmp, old: feb }));
+    await (await lockLake(paths))();
+    assert.equal(existsSync(tmp), false);
+    assert.deepEqual(filesIn(data).filter((f) => f.includes('month=2026-02')), feb);
+    assert.deepEqual(await q(data, ALL), before);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('compaction refuses while a server or stream holds the data directory, naming it and saying what to do', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    await importCsv(dir, data, 'a', FIRST);
+    await importCsv(dir, data, 'b', SECOND);
+    await writeFile(join(data, 'stream.lock'), String(process.pid));
+    await assert.rejects(compactLake({ dataDir: data }), (err: Error & { hint?: string }) => {
+      assert.match(err.message, new RegExp(`pid ${process.pid}`));
+      assert.match(err.hint ?? '', /stop it, run earshot lake compact/);
+      return true;
+    });
+    assert.equal(filesIn(data).length, 4);
+  } finally {
+    await cleanup();
+  }
+});
