@@ -8,7 +8,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runImport } from '../src/import/run.js';
-import { compactLake, lockLake } from '../src/lake/compact.js';
+import { compactLake, compactionHint, lockLake } from '../src/lake/compact.js';
 import { dataPaths } from '../src/lake/paths.js';
 import { lit, openDb } from '../src/util/db.js';
 import { q, tempDir } from './helpers/lake.js';
@@ -188,6 +188,22 @@ test('compaction refuses while a server or stream holds the data directory, nami
       return true;
     });
     assert.equal(filesIn(data).length, 4);
+  } finally {
+    await cleanup();
+  }
+});
+
+test('after eight imports into one month, imports and the server suggest compaction; after it, they do not', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    for (let i = 0; i < 7; i++) await importCsv(dir, data, `i${i}`, `${HEAD}x${i},2026-03-0${i + 1}T10:00:00Z,amy,t1,a1,complete,,,200,\n`);
+    assert.equal(compactionHint(dataPaths(data)), null);
+    await importCsv(dir, data, 'i7', `${HEAD}x7,2026-03-08T10:00:00Z,amy,t1,a1,complete,,,200,\n`);
+    assert.match(compactionHint(dataPaths(data)) ?? '', /^1 month has 8 or more listens files .*earshot lake compact --data /);
+    await compactLake({ dataDir: data });
+    assert.equal(compactionHint(dataPaths(data)), null);
+    assert.equal(filesIn(data).length, 1);
   } finally {
     await cleanup();
   }

@@ -100,6 +100,16 @@ export function compactionPlan(paths: DataPaths): MonthPlan[] {
   return plan;
 }
 
+/** Files in one month of listens past which imports and the server suggest compaction. */
+export const CROWDED_MONTH = 8;
+
+/** A line suggesting `earshot lake compact` when some month has CROWDED_MONTH files or more, else null. */
+export function compactionHint(paths: DataPaths): string | null {
+  const crowded = compactionPlan(paths).filter((m) => m.files.length >= CROWDED_MONTH).length;
+  if (crowded === 0) return null;
+  return `${crowded} month${crowded === 1 ? ' has' : 's have'} ${CROWDED_MONTH} or more listens files (each import and server flush adds one): \`earshot lake compact --data ${paths.root}\` makes each one file, and recaps and profiles read faster`;
+}
+
 export interface CompactResult {
   /** Months rewritten. */
   readonly months: number;

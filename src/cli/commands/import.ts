@@ -3,7 +3,8 @@ import type { Command } from 'commander';
 import { FORMATS } from '../../formats/registry.js';
 import { runImport } from '../../import/run.js';
 import { formatSummary } from '../../import/summary.js';
-import { resolveDataDir } from '../../lake/paths.js';
+import { compactionHint } from '../../lake/compact.js';
+import { dataPaths, resolveDataDir } from '../../lake/paths.js';
 import { UsageError } from '../../util/errors.js';
 import { progressBar } from '../progress.js';
 
@@ -52,6 +53,8 @@ Examples:
       });
       bar.done();
       console.log(o.json ? JSON.stringify(summary, null, 2) : formatSummary(summary));
+      const hint = compactionHint(dataPaths(resolveDataDir(o.data)));
+      if (hint && !o.json) console.error(`earshot: ${hint}`);
       if (summary.files.some((f) => f.error)) process.exitCode = 1;
     });
 }

@@ -1,7 +1,8 @@
 // `earshot serve` and `earshot users`: the HTTP server (ingest, engine, API, dashboard) on the embedded
 // defaults, and the users and tokens it accepts.
 import type { Command } from 'commander';
-import { resolveDataDir } from '../../lake/paths.js';
+import { compactionHint } from '../../lake/compact.js';
+import { dataPaths, resolveDataDir } from '../../lake/paths.js';
 import { DEFAULT_SERVE_CONFIG } from '../../serve/context.js';
 import { startServer } from '../../serve/server.js';
 import { addUser, readUsers, rotateToken } from '../../serve/users.js';
@@ -49,6 +50,8 @@ API reference: /docs (OpenAPI at /openapi.json). Stop with Ctrl-C: the engine ch
       });
       if (readUsers(dataDir).length === 0) console.error('earshot: no users yet: every request will get 401. Create one with: earshot users add NAME --admin');
       console.error(`earshot: serving ${dataDir} on ${server.url} (API reference: ${server.url}/docs)`);
+      const hint = compactionHint(dataPaths(dataDir));
+      if (hint) console.error(`earshot: ${hint} (stop the server first)`);
       await new Promise<void>((resolve) => {
         const stop = () => resolve();
         process.once('SIGINT', stop);
