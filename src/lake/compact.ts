@@ -7,10 +7,13 @@
 // dies in between leaves the journal; whoever next takes the lake's write lock (lockLake) finishes the
 // removal, or drops the unpublished file, so the lake never keeps a listen twice or loses one.
 // In the moment between the rename and the removals a reader in another process could see a month
-// twice; compaction therefore refuses to run while a server or `earshot stream` holds the data directory.
+// twice, and a read that listed the old files could miss them: `earshot lake compact` refuses to run
+// while a server or `earshot stream` holds the data directory. The server compacts its own crowded
+// months (src/serve/compaction.ts), holding its readers during the swap.
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableSpec } from '../model/schema.js';
 import { EarshotError } from '../util/errors.js';
 import { lit, openDb, scalar } from '../util/db.js';
@@ -124,6 +127,48 @@ export interface CompactOptions {
   readonly onMonth?: (done: number, total: number, month: string) => void;
 }
 
+/** Runs a month's swap (the rename and the removals); the server passes one that first waits for, and holds, every reader. */
+export type Swap = (work: () => Promise<void>) => Promise<void>;
+
+/**
+ * Compacts the planned months on `conn`, one at a time. Call with the write lock held (lockLake). Returns
+ * the listens rewritten and the files replaced.
+ */
+export async function compactMonths(
+  conn: DuckDBConnection,
+  paths: DataPaths,
+  plan: readonly MonthPlan[],
+  o: { swap?: Swap; onMonth?: CompactOptions['onMonth'] } = {},
+): Promise<{ rows: number; filesBefore: number }> {
+  const swap: Swap = o.swap ?? ((work) => work());
+  const cols = [...tableSpec('listens').columns.map((c) => `"${c.name}"`), 'dt'].join(', ');
+  await mkdir(paths.tmp, { recursive: true });
+  let rows = 0;
+  let filesBefore = 0;
+  for (const [i, m] of plan.entries()) {
+    o.onMonth?.(i, plan.length, m.month);
+    const id = `c${Date.now().toString(36)}${process.pid.toString(36)}`;
+    const monthFiles = m.files.filter((f) => !m.dayFiles.includes(f));
+    const parts: string[] = [];
+    if (monthFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${monthFiles.map(lit).join(', ')}], hive_partitioning=false)`);
+    if (m.dayFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${m.dayFiles.map(lit).join(', ')}], hive_partitioning=true, hive_types={dt: DATE})`);
+    const j: Journal = { tmp: join(paths.tmp, `listens-${m.month}-${id}.parquet`), final: join(paths.table('listens'), `${MONTH_PREFIX}${m.month}`, `part-${id}-0.parquet`), old: m.files };
+    const n = Number(await scalar(conn, `COPY (SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY ${LISTEN_ORDER}) TO ${lit(j.tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP})`));
+    await writeSynced(journalPath(paths), JSON.stringify(j));
+    await swap(async () => {
+      await mkdir(dirname(j.final), { recursive: true });
+      await rename(j.tmp, j.final);
+      await removeFiles(j.old);
+    });
+    await rm(journalPath(paths), { force: true });
+    rows += n;
+    filesBefore += m.files.length;
+  }
+  o.onMonth?.(plan.length, plan.length, '');
+  return { rows, filesBefore };
+}
+
+/** `earshot lake compact`: every month that needs it, refused while a server or stream holds the data directory. */
 export async function compactLake(o: CompactOptions): Promise<CompactResult> {
   const t0 = performance.now();
   const paths = dataPaths(o.dataDir);
@@ -136,31 +181,10 @@ export async function compactLake(o: CompactOptions): Promise<CompactResult> {
   }
   const release = await lockLake(paths);
   const db = await openDb();
-  let rows = 0;
-  let filesBefore = 0;
   try {
     const plan = compactionPlan(paths);
-    const cols = [...tableSpec('listens').columns.map((c) => `"${c.name}"`), 'dt'].join(', ');
-    await mkdir(paths.tmp, { recursive: true });
-    for (const [i, m] of plan.entries()) {
-      o.onMonth?.(i, plan.length, m.month);
-      const id = `c${Date.now().toString(36)}${process.pid.toString(36)}`;
-      const monthFiles = m.files.filter((f) => !m.dayFiles.includes(f));
-      const parts: string[] = [];
-      if (monthFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${monthFiles.map(lit).join(', ')}], hive_partitioning=false)`);
-      if (m.dayFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${m.dayFiles.map(lit).join(', ')}], hive_partitioning=true, hive_types={dt: DATE})`);
-      const j: Journal = { tmp: join(paths.tmp, `listens-${m.month}-${id}.parquet`), final: join(paths.table('listens'), `${MONTH_PREFIX}${m.month}`, `part-${id}-0.parquet`), old: m.files };
-      const n = Number(await scalar(db.conn, `COPY (SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY ${LISTEN_ORDER}) TO ${lit(j.tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP})`));
-      await writeSynced(journalPath(paths), JSON.stringify(j));
-      await mkdir(dirname(j.final), { recursive: true });
-      await rename(j.tmp, j.final);
-      await removeFiles(j.old);
-      await rm(journalPath(paths), { force: true });
-      rows += n;
-      filesBefore += m.files.length;
-    }
-    o.onMonth?.(plan.length, plan.length, '');
-    return { months: plan.length, filesBefore, filesAfter: plan.length, rows, seconds: (performance.now() - t0) / 1000 };
+    const r = await compactMonths(db.conn, paths, plan, o.onMonth ? { onMonth: o.onMonth } : {});
+    return { months: plan.length, filesBefore: r.filesBefore, filesAfter: plan.length, rows: r.rows, seconds: (performance.now() - t0) / 1000 };
   } finally {
     db.close();
     await release();

@@ -33,6 +33,8 @@ export interface ServeDb {
   read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
   /** Rows of a read-only query, as plain values. */
   query(sql: string): Promise<QueryResult>;
+  /** Runs `work` once every reader is idle, holding them all (reads wait meanwhile): for removing lake files no read may still be scanning. */
+  exclusive<T>(work: () => Promise<T>): Promise<T>;
   /** Re-creates the lake views (after a flush or an import added files); never fails (the old views stay). */
   refreshLake(): Promise<void>;
   /** Waits for reads in flight (up to 10 s), then closes every connection and the instance. */
@@ -97,11 +99,22 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
     }
   }
 
+  async function exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const held: DuckDBConnection[] = [];
+    try {
+      for (let i = 0; i < pool.length; i++) held.push(await acquire());
+      return await work();
+    } finally {
+      for (const c of held) releaseConn(c);
+    }
+  }
+
   return {
     db,
     writer,
     readers: pool.length,
     read,
+    exclusive,
     query: (sql) => read((c) => queryConn(c, sql)),
     refreshLake() {
       const c = pool[0]!;

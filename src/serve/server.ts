@@ -10,6 +10,7 @@ import { runStream, type RunResult } from '../engine/runner.js';
 import { buildApp } from './app.js';
 import { errorMessage } from '../util/errors.js';
 import { DEFAULT_SERVE_CONFIG, type RoutePlugin, type ServeConfig, type ServerContext } from './context.js';
+import { compactCrowdedMonths } from './compaction.js';
 import { openServeDb } from './db.js';
 import { loadRegistry } from '../reports/registry.js';
 import { warmReportReads } from '../reports/runner.js';
@@ -126,6 +127,8 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     if (ackedSeq <= 0) return;
     const moved = await ingest.flush(ackedSeq);
     if (moved > 0) await db.refreshLake();
+    // Only once live: the engine's replay reads lake files by name and must not see them go.
+    if (moved > 0 && live.isLive) await compactCrowdedMonths(o.dataDir, db);
   };
   const flushTimer = setInterval(() => {
     flushing = flushing.then(flush).catch((err: unknown) => app.log.error({ err: String(err) }, 'flush failed'));

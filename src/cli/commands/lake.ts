@@ -22,7 +22,8 @@ one file are left alone, so running it again does nothing. Safe to interrupt: a 
 finished or undone by the next command that writes to the lake.
 
 It refuses while \`earshot serve\` or \`earshot stream\` runs on the data directory (they may be reading
-the files it removes): stop them, compact, start them again. \`npm run demo\` compacts after its import.
+the files it removes): stop them, compact, start them again. A running server merges the files of its
+own flushes once a month has eight.
 
 Example:
   earshot lake compact --data earshot-data`,
