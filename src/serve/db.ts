@@ -117,8 +117,9 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
     exclusive,
     query: (sql) => read((c) => queryConn(c, sql)),
     refreshLake() {
-      const c = pool[0]!;
-      refreshing = refreshing.then(() => lakeViews(c)).catch(() => undefined);
+      // On a connection taken from the pool like any read: one in use may be inside the SQL console's
+      // READ ONLY transaction, where re-creating a view fails and aborts the console's query.
+      refreshing = refreshing.then(() => read((c) => lakeViews(c))).catch(() => undefined);
       return refreshing;
     },
     async close() {
