@@ -6,7 +6,6 @@
 import { lockLake } from '../lake/compact.js';
 import { acquireLock } from '../lake/lock.js';
 import { dataPaths } from '../lake/paths.js';
-import { join } from 'node:path';
 import { mkdir } from 'node:fs/promises';
 import { openViewStore, type ViewStore } from '../store/views.js';
 import { UsageError } from '../util/errors.js';
@@ -82,10 +81,11 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
   const t0 = performance.now();
   const id = sourceId(o.source);
   await mkdir(o.dataDir, { recursive: true });
-  const release = await acquireLock(join(o.dataDir, 'stream.lock'));
+  const paths = dataPaths(o.dataDir);
+  const release = await acquireLock(paths.streamLock);
   // A compaction a dead process left half done is repaired before the lake is read (when an import
   // holds the write lock right now, it has done that itself).
-  await lockLake(dataPaths(o.dataDir)).then((r) => r(), () => undefined);
+  await lockLake(paths).then((r) => r(), () => undefined);
   const engine = new Engine(o.config);
   const ckptPath = checkpointPath(o.dataDir);
   let store: ViewStore | null = null;

@@ -14,10 +14,9 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { tableSpec } from '../model/schema.js';
 import { EarshotError } from '../util/errors.js';
 import { lit, openDb, scalar } from '../util/db.js';
-import { LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, listenPartitions, type Partition } from './layout.js';
+import { LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, listenPartitions, listensSelect } from './layout.js';
 import { acquireLock, lockHolder } from './lock.js';
 import type { DataPaths } from './paths.js';
 import { dataPaths } from './paths.js';
@@ -85,30 +84,35 @@ async function writeSynced(path: string, text: string): Promise<void> {
 
 export interface MonthPlan {
   readonly month: string;
-  readonly files: string[];
+  /** Files in the month folder (dt in the files). */
+  readonly monthFiles: readonly string[];
   /** Files in day folders (dt only in the path). */
-  readonly dayFiles: string[];
+  readonly dayFiles: readonly string[];
 }
+
+/** Every file a month's compaction reads and replaces. */
+export const planFiles = (m: MonthPlan): string[] => [...m.monthFiles, ...m.dayFiles];
 
 /** The months that need compacting: more than one file, or any file in a day folder. */
 export function compactionPlan(paths: DataPaths): MonthPlan[] {
-  const byMonth = new Map<string, Partition[]>();
-  for (const p of listenPartitions(paths.table('listens'))) byMonth.set(p.month, [...(byMonth.get(p.month) ?? []), p]);
-  const plan: MonthPlan[] = [];
-  for (const [month, parts] of byMonth) {
-    const files = parts.flatMap((p) => p.files);
-    const dayFiles = parts.filter((p) => p.kind === 'day').flatMap((p) => p.files);
-    if (files.length > 1 || dayFiles.length > 0) plan.push({ month, files, dayFiles });
+  const byMonth = new Map<string, { monthFiles: string[]; dayFiles: string[] }>();
+  for (const p of listenPartitions(paths.table('listens'))) {
+    let m = byMonth.get(p.month);
+    if (!m) byMonth.set(p.month, (m = { monthFiles: [], dayFiles: [] }));
+    (p.kind === 'month' ? m.monthFiles : m.dayFiles).push(...p.files);
   }
-  return plan;
+  return [...byMonth].filter(([, m]) => m.monthFiles.length > 1 || m.dayFiles.length > 0).map(([month, m]) => ({ month, ...m }));
 }
 
 /** Files in one month of listens past which imports and the server suggest compaction. */
 export const CROWDED_MONTH = 8;
 
+/** The months with CROWDED_MONTH files or more. */
+export const crowdedMonths = (paths: DataPaths): MonthPlan[] => compactionPlan(paths).filter((m) => planFiles(m).length >= CROWDED_MONTH);
+
 /** A line suggesting `earshot lake compact` when some month has CROWDED_MONTH files or more, else null. */
 export function compactionHint(paths: DataPaths): string | null {
-  const crowded = compactionPlan(paths).filter((m) => m.files.length >= CROWDED_MONTH).length;
+  const crowded = crowdedMonths(paths).length;
   if (crowded === 0) return null;
   return `${crowded} month${crowded === 1 ? ' has' : 's have'} ${CROWDED_MONTH} or more listens files (each import and server flush adds one): \`earshot lake compact --data ${paths.root}\` makes each one file, and recaps and profiles read faster`;
 }
@@ -141,19 +145,16 @@ export async function compactMonths(
   o: { swap?: Swap; onMonth?: CompactOptions['onMonth'] } = {},
 ): Promise<{ rows: number; filesBefore: number }> {
   const swap: Swap = o.swap ?? ((work) => work());
-  const cols = [...tableSpec('listens').columns.map((c) => `"${c.name}"`), 'dt'].join(', ');
   await mkdir(paths.tmp, { recursive: true });
   let rows = 0;
   let filesBefore = 0;
   for (const [i, m] of plan.entries()) {
     o.onMonth?.(i, plan.length, m.month);
     const id = `c${Date.now().toString(36)}${process.pid.toString(36)}`;
-    const monthFiles = m.files.filter((f) => !m.dayFiles.includes(f));
-    const parts: string[] = [];
-    if (monthFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${monthFiles.map(lit).join(', ')}], hive_partitioning=false)`);
-    if (m.dayFiles.length) parts.push(`SELECT ${cols} FROM read_parquet([${m.dayFiles.map(lit).join(', ')}], hive_partitioning=true, hive_types={dt: DATE})`);
-    const j: Journal = { tmp: join(paths.tmp, `listens-${m.month}-${id}.parquet`), final: join(paths.table('listens'), `${MONTH_PREFIX}${m.month}`, `part-${id}-0.parquet`), old: m.files };
-    const n = Number(await scalar(conn, `COPY (SELECT * FROM (${parts.join(' UNION ALL ')}) ORDER BY ${LISTEN_ORDER}) TO ${lit(j.tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP})`));
+    const list = (files: readonly string[]) => (files.length ? `[${files.map(lit).join(', ')}]` : null);
+    const source = listensSelect(list(m.monthFiles), list(m.dayFiles));
+    const j: Journal = { tmp: join(paths.tmp, `listens-${m.month}-${id}.parquet`), final: join(paths.table('listens'), `${MONTH_PREFIX}${m.month}`, `part-${id}-0.parquet`), old: planFiles(m) };
+    const n = Number(await scalar(conn, `COPY (SELECT * FROM (${source}) ORDER BY ${LISTEN_ORDER}) TO ${lit(j.tmp)} (FORMAT parquet, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP})`));
     await writeSynced(journalPath(paths), JSON.stringify(j));
     await swap(async () => {
       await mkdir(dirname(j.final), { recursive: true });
@@ -162,7 +163,7 @@ export async function compactMonths(
     });
     await rm(journalPath(paths), { force: true });
     rows += n;
-    filesBefore += m.files.length;
+    filesBefore += j.old.length;
   }
   o.onMonth?.(plan.length, plan.length, '');
   return { rows, filesBefore };
@@ -172,7 +173,7 @@ export async function compactMonths(
 export async function compactLake(o: CompactOptions): Promise<CompactResult> {
   const t0 = performance.now();
   const paths = dataPaths(o.dataDir);
-  const streaming = await lockHolder(join(paths.root, 'stream.lock'));
+  const streaming = await lockHolder(paths.streamLock);
   if (streaming !== null) {
     throw new EarshotError(`a server or \`earshot stream\` (pid ${streaming}) is running on ${paths.root}; compaction removes files it may be reading`, {
       retriable: true,

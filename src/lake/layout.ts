@@ -8,6 +8,7 @@
 // history, ~0.8 ms of CPU each; they are still read, and `earshot lake compact` moves them over.
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { tableSpec } from '../model/schema.js';
 
 export const MONTH_PREFIX = 'month=';
 export const DAY_PREFIX = 'dt=';
@@ -23,6 +24,19 @@ export const LISTEN_ORDER = 'user_id, listened_at, track_key';
  * two of them, large enough that full scans stay cheap.
  */
 export const LISTEN_ROW_GROUP = 16_384;
+
+/**
+ * A SELECT of listens' columns and `dt` over files of month folders (dt in the files) and of day folders
+ * (dt in the path). Each argument is what read_parquet takes as its files (a quoted glob or a list), or
+ * null when there are none; null when both are.
+ */
+export function listensSelect(monthFiles: string | null, dayFiles: string | null): string | null {
+  const cols = [...tableSpec('listens').columns.map((c) => `"${c.name}"`), 'dt'].join(', ');
+  const parts: string[] = [];
+  if (monthFiles) parts.push(`SELECT ${cols} FROM read_parquet(${monthFiles}, hive_partitioning=false)`);
+  if (dayFiles) parts.push(`SELECT ${cols} FROM read_parquet(${dayFiles}, hive_partitioning=true, hive_types={dt: DATE})`);
+  return parts.length ? parts.join(' UNION ALL ') : null;
+}
 
 export interface Partition {
   /** The folder name, e.g. `month=2026-01` or `dt=2026-01-07`. */

@@ -29,8 +29,8 @@ export async function acquireLock(path: string): Promise<() => Promise<void>> {
       };
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const pid = Number((await readFile(path, 'utf8').catch(() => '')).trim());
-      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && alive(pid)) {
+      const pid = await lockHolder(path);
+      if (pid !== null && pid !== process.pid) {
         throw new EarshotError(`another earshot process (pid ${pid}) is writing to this data directory`, {
           retriable: true,
           hint: `wait for it to finish, or remove ${path} if that process is gone`,

@@ -8,7 +8,10 @@ export interface DataPaths {
   readonly tmp: string;
   readonly rejects: string;
   readonly imports: string;
+  /** The lake's write lock (imports, server flushes, compaction). */
   readonly lock: string;
+  /** Held by whatever runs the stream engine (`earshot stream`, `earshot serve`) for its lifetime. */
+  readonly streamLock: string;
   table(name: TableName): string;
 }
 
@@ -29,6 +32,7 @@ export function dataPaths(root: string): DataPaths {
     rejects: join(abs, 'rejects'),
     imports: join(abs, 'imports.ndjson'),
     lock: join(abs, 'import.lock'),
+    streamLock: join(abs, 'stream.lock'),
     table: (name) => join(lake, name),
   };
 }

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES, type TableSpec } from '../model/schema.js';
 import { lit } from '../util/db.js';
-import { DAY_PREFIX, MONTH_PREFIX, listenPartitions } from './layout.js';
+import { DAY_PREFIX, MONTH_PREFIX, listenPartitions, listensSelect } from './layout.js';
 import type { DataPaths } from './paths.js';
 
 /** True when the folder holds at least one .parquet file (at any depth). */
@@ -23,15 +23,11 @@ export function hasParquet(dir: string): boolean {
 /** A SELECT of a table's columns over its files, or null when the table has no files. */
 export async function tableRelation(_conn: DuckDBConnection, paths: DataPaths, t: TableSpec): Promise<string | null> {
   const dir = paths.table(t.name as Parameters<DataPaths['table']>[0]);
-  const cols = t.columns.map((c) => `"${c.name}"`);
-  if (t.name !== 'listens') return hasParquet(dir) ? `SELECT ${cols.join(', ')} FROM read_parquet(${lit(join(dir, '*.parquet'))})` : null;
-  cols.push('dt');
-  // Month folders (dt in the files) and, in a lake not yet compacted, day folders (dt in the path): src/lake/layout.ts.
+  if (t.name !== 'listens') return hasParquet(dir) ? `SELECT ${t.columns.map((c) => `"${c.name}"`).join(', ')} FROM read_parquet(${lit(join(dir, '*.parquet'))})` : null;
+  // Month folders and, in a lake not yet compacted, day folders: src/lake/layout.ts.
   const kinds = new Set(listenPartitions(dir).map((p) => p.kind));
-  const parts: string[] = [];
-  if (kinds.has('month')) parts.push(`SELECT ${cols.join(', ')} FROM read_parquet(${lit(join(dir, `${MONTH_PREFIX}*`, '*.parquet'))}, hive_partitioning=false)`);
-  if (kinds.has('day')) parts.push(`SELECT ${cols.join(', ')} FROM read_parquet(${lit(join(dir, `${DAY_PREFIX}*`, '*.parquet'))}, hive_partitioning=true, hive_types={dt: DATE})`);
-  return parts.length ? parts.join(' UNION ALL ') : null;
+  const glob = (prefix: string) => lit(join(dir, `${prefix}*`, '*.parquet'));
+  return listensSelect(kinds.has('month') ? glob(MONTH_PREFIX) : null, kinds.has('day') ? glob(DAY_PREFIX) : null);
 }
 
 export function emptyView(t: TableSpec): string {

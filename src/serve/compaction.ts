@@ -4,26 +4,24 @@
 // for every few small files, and no month holds more than CROWDED_MONTH files for long). The old files are
 // removed while every reader of the server is held, so no read of its own is scanning them.
 import { statSync } from 'node:fs';
-import { CROWDED_MONTH, compactMonths, compactionPlan, lockLake, type MonthPlan } from '../lake/compact.js';
+import { compactMonths, crowdedMonths, lockLake, type MonthPlan } from '../lake/compact.js';
 import { dataPaths, type DataPaths } from '../lake/paths.js';
 import type { ServeDb } from './db.js';
 
-/** Crowded months, each without its largest file when that file is in the month folder. */
+/** Crowded months, each without the largest file of its month folder. */
 export function serverPlan(paths: DataPaths): MonthPlan[] {
-  return compactionPlan(paths)
-    .filter((m) => m.files.length >= CROWDED_MONTH)
-    .map((m) => {
-      const own = m.files.filter((f) => !m.dayFiles.includes(f));
-      if (own.length === 0) return m;
-      const largest = own.reduce((a, b) => (statSync(b).size > statSync(a).size ? b : a));
-      return { ...m, files: m.files.filter((f) => f !== largest) };
-    });
+  return crowdedMonths(paths).map((m) => {
+    if (m.monthFiles.length === 0) return m;
+    const sized = m.monthFiles.map((f) => ({ f, size: statSync(f).size }));
+    const largest = sized.reduce((a, b) => (b.size > a.size ? b : a)).f;
+    return { ...m, monthFiles: m.monthFiles.filter((f) => f !== largest) };
+  });
 }
 
 /** Merges the small files of crowded months; returns how many months it compacted (0 when the lake's lock is taken). */
 export async function compactCrowdedMonths(dataDir: string, db: ServeDb): Promise<number> {
   const paths = dataPaths(dataDir);
-  if (serverPlan(paths).length === 0) return 0;
+  if (crowdedMonths(paths).length === 0) return 0;
   const release = await lockLake(paths).catch(() => null);
   if (!release) return 0; // an import is writing: at a later flush
   const conn = await db.db.instance.connect();
