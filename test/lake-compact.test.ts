@@ -37,6 +37,18 @@ async function importCsv(dir: string, data: string, name: string, text: string):
   assert.equal(s.totals.rejected, 0);
 }
 
+/** Runs `fn` on a fresh data directory after importing each CSV text in turn (one import each, in folders a, b, ...); removes it afterwards. */
+async function withLake(imports: readonly string[], fn: (dir: string, data: string) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const data = join(dir, 'data');
+    for (const [i, text] of imports.entries()) await importCsv(dir, data, String.fromCharCode(97 + i), text);
+    await fn(dir, data);
+  } finally {
+    await cleanup();
+  }
+}
+
 /** The rows of one Parquet file in file order. */
 async function fileRows(path: string): Promise<Record<string, unknown>[]> {
   const db = await openDb();
@@ -60,11 +72,8 @@ async function toDayFolders(data: string): Promise<void> {
   await rename(join(data, 'old'), dir);
 }
 
-test('listens land in one folder per UTC month, each file sorted by user then time, with the day as a column', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
-    const data = join(dir, 'data');
-    await importCsv(dir, data, 'a', FIRST);
+test('listens land in one folder per UTC month, each file sorted by user then time, with the day as a column', () =>
+  withLake([FIRST], async (_dir, data) => {
     assert.deepEqual(folders(data), ['month=2026-01', 'month=2026-02']);
     const jan = filesIn(data).filter((f) => f.includes('month=2026-01'));
     assert.equal(jan.length, 1);
@@ -78,17 +87,10 @@ test('listens land in one folder per UTC month, each file sorted by user then ti
       { dt: '2026-01-31', n: 1 },
       { dt: '2026-02-01', n: 1 },
     ]);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-test('compaction leaves one file per month with the same rows, and the second run does nothing', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
-    const data = join(dir, 'data');
-    await importCsv(dir, data, 'a', FIRST);
-    await importCsv(dir, data, 'b', SECOND);
+test('compaction leaves one file per month with the same rows, and the second run does nothing', () =>
+  withLake([FIRST, SECOND], async (dir, data) => {
     assert.equal(filesIn(data).length, 4);
     const before = await q(data, ALL);
     assert.equal(before.length, 7);
@@ -105,16 +107,10 @@ test('compaction leaves one file per month with the same rows, and the second ru
     // Importing the same files again finds every listen already in the compacted lake.
     const dup = await runImport({ inputs: [join(dir, 'a'), join(dir, 'b')], dataDir: data });
     assert.equal(dup.totals.duplicatesInLake, 7);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-test('a lake of day folders from an earlier earshot is read as it is, beside month folders, and compaction moves it over', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
-    const data = join(dir, 'data');
-    await importCsv(dir, data, 'a', FIRST);
+test('a lake of day folders from an earlier earshot is read as it is, beside month folders, and compaction moves it over', () =>
+  withLake([FIRST], async (dir, data) => {
     const expected = await q(data, ALL);
     await toDayFolders(data);
     assert.deepEqual(folders(data), ['dt=2026-01-03', 'dt=2026-01-05', 'dt=2026-01-31', 'dt=2026-02-01']);
@@ -130,17 +126,10 @@ test('a lake of day folders from an earlier earshot is read as it is, beside mon
     assert.deepEqual({ months: r.months, filesBefore: r.filesBefore, rows: r.rows }, { months: 2, filesBefore: 6, rows: 7 });
     assert.deepEqual(folders(data), ['month=2026-01', 'month=2026-02']);
     assert.deepEqual(await q(data, ALL), mixed);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-test('a compaction cut off after its new file went in is finished by the next writer; one cut off before is undone', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
-    const data = join(dir, 'data');
-    await importCsv(dir, data, 'a', FIRST);
-    await importCsv(dir, data, 'b', SECOND);
+test('a compaction cut off after its new file went in is finished by the next writer; one cut off before is undone', () =>
+  withLake([FIRST, SECOND], async (_dir, data) => {
     const before = await q(data, ALL);
     const paths = dataPaths(data);
     const jan = filesIn(data).filter((f) => f.includes('month=2026-01'));
@@ -170,17 +159,10 @@ test('a compaction cut off after its new file went in is finished by the next wr
     assert.equal(existsSync(tmp), false);
     assert.deepEqual(filesIn(data).filter((f) => f.includes('month=2026-02')), feb);
     assert.deepEqual(await q(data, ALL), before);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-test('compaction refuses while a server or stream holds the data directory, naming it and saying what to do', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
-    const data = join(dir, 'data');
-    await importCsv(dir, data, 'a', FIRST);
-    await importCsv(dir, data, 'b', SECOND);
+test('compaction refuses while a server or stream holds the data directory, naming it and saying what to do', () =>
+  withLake([FIRST, SECOND], async (_dir, data) => {
     await writeFile(join(data, 'stream.lock'), String(process.pid));
     await assert.rejects(compactLake({ dataDir: data }), (err: Error & { hint?: string }) => {
       assert.match(err.message, new RegExp(`pid ${process.pid}`));
@@ -188,15 +170,10 @@ test('compaction refuses while a server or stream holds the data directory, nami
       return true;
     });
     assert.equal(filesIn(data).length, 4);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
 
-test('after eight imports into one month, imports and the server suggest compaction; after it, they do not', async () => {
-  const { dir, cleanup } = await tempDir();
-  try {
-    const data = join(dir, 'data');
+test('after eight imports into one month, imports and the server suggest compaction; after it, they do not', () =>
+  withLake([], async (dir, data) => {
     for (let i = 0; i < 7; i++) await importCsv(dir, data, `i${i}`, `${HEAD}x${i},2026-03-0${i + 1}T10:00:00Z,amy,t1,a1,complete,,,200,\n`);
     assert.equal(compactionHint(dataPaths(data)), null);
     await importCsv(dir, data, 'i7', `${HEAD}x7,2026-03-08T10:00:00Z,amy,t1,a1,complete,,,200,\n`);
@@ -204,7 +181,4 @@ test('after eight imports into one month, imports and the server suggest compact
     await compactLake({ dataDir: data });
     assert.equal(compactionHint(dataPaths(data)), null);
     assert.equal(filesIn(data).length, 1);
-  } finally {
-    await cleanup();
-  }
-});
+  }));
