@@ -12,12 +12,11 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import type { Dicts } from '../engine/dict.js';
 import { plain } from '../lake/query.js';
 import { appendNumeric, appendRows } from '../util/append.js';
 import { ident, inTransaction, lit, openDb, type Db } from '../util/db.js';
 import { EarshotError } from '../util/errors.js';
-import { VIEW_NAMES, VIEW_TABLES, type ChangeSet, type ViewName, type ViewTable } from '../views/tables.js';
+import { VIEW_NAMES, VIEW_TABLES, type ViewName, type ViewTable } from '../views/tables.js';
 import { schemaSql, VIEW_ORDER } from './views-schema.js';
 import { attachStoreFile } from './attach.js';
 
@@ -39,10 +38,27 @@ export interface ViewWriteMeta {
   readonly meta: Readonly<Record<string, string>>;
 }
 
+/** What a write reads of a flush: per view table, its rows and the keys to delete (a ChangeSet). */
+export interface ViewChanges {
+  readonly rows: ReadonlyMap<string, { readonly n: number; readonly cols: readonly Float64Array[] }>;
+  readonly deletes: ReadonlyMap<string, { readonly n: number; readonly cols: readonly Float64Array[] }>;
+}
+
+/** What a write reads of the dictionaries (the engine's Dicts): the names behind the ids. */
+export interface ViewDicts {
+  readonly users: { readonly values: readonly string[]; readonly size: number };
+  readonly tracks: { readonly values: readonly string[]; readonly size: number };
+  readonly artists: { readonly values: readonly string[]; readonly size: number };
+  readonly genres: { readonly values: readonly string[]; readonly size: number };
+  readonly moods: { readonly values: readonly string[]; readonly size: number };
+  readonly trackName: readonly (string | null)[];
+  readonly trackArtist: readonly (string | null)[];
+}
+
 export interface ViewStore {
   readonly path: string;
   /** Writes a flush's rows (and new dictionary entries) in one transaction. */
-  write(changes: ChangeSet, dicts: Dicts, m: ViewWriteMeta): Promise<void>;
+  write(changes: ViewChanges, dicts: ViewDicts, m: ViewWriteMeta): Promise<void>;
   /** Lets go of the file (readers can attach until the next write). */
   release(): Promise<void>;
   /** Drops every stored view (for a fresh start). */
@@ -69,8 +85,12 @@ export async function openViewStore(dataDir: string, opts: ViewStoreOptions = {}
   const holdMs = opts.holdMs ?? 0;
   let held: { alias: string; since: number } | null = null;
   const path = viewsPath(dataDir);
-  const db: Db = await openDb();
+  // One thread and a small memory limit: the store runs beside the engine (src/store/views-thread.ts) on
+  // a machine it shares, and what it writes is a flush at a time. Past the limit DuckDB spills to
+  // DATA/tmp rather than keep the views file's blocks cached (that cache grew to a gigabyte in a replay).
+  const db: Db = await openDb({ threads: 1, memoryLimit: '256MB' });
   const { conn } = db;
+  await conn.run(`SET temp_directory = ${lit(join(dataDir, 'tmp', 'views-spill'))}`);
   for (const t of TABLES) {
     await conn.run(`CREATE TEMP TABLE ${ident(`stage_${t.table}`)} (${t.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`);
     await conn.run(`CREATE TEMP TABLE ${ident(`del_${t.table}`)} (${t.key.map((k) => `${ident(k)} DOUBLE`).join(', ')})`);

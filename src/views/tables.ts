@@ -91,6 +91,17 @@ export class RowBuffer {
   clear(): void {
     this.n = 0;
   }
+
+  /**
+   * Hands over the filled columns (views of the first n values) and starts empty with new, small
+   * columns: what a writer on another thread takes without a copy.
+   */
+  take(): Float64Array[] {
+    const out = this.cols.map((c) => c.subarray(0, this.n));
+    this.cols = Array.from({ length: this.width }, () => new Float64Array(256));
+    this.n = 0;
+    return out;
+  }
 }
 
 /** What one flush emits: per view, rows to write and keys to delete. */
