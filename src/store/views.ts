@@ -90,6 +90,7 @@ export async function openViewStore(dataDir: string, opts: ViewStoreOptions = {}
   // DATA/tmp rather than keep the views file's blocks cached (that cache grew to a gigabyte in a replay).
   const db: Db = await openDb({ threads: 1, memoryLimit: '256MB' });
   const { conn } = db;
+  await mkdir(join(dataDir, 'tmp'), { recursive: true }); // DuckDB makes only the last folder of the path
   await conn.run(`SET temp_directory = ${lit(join(dataDir, 'tmp', 'views-spill'))}`);
   for (const t of TABLES) {
     await conn.run(`CREATE TEMP TABLE ${ident(`stage_${t.table}`)} (${t.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`);
