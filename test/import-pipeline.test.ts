@@ -69,6 +69,12 @@ test('duplicates within one import are counted once per extra copy, first copy w
     assert.equal(fa.duplicates, 1);
     assert.equal(fb.duplicates, 1);
     assert.equal(await one(join(dir, 'data'), "SELECT ms_played FROM listens WHERE user_id = 'u1'"), 30000);
+    // Each stored row names the file it came from (two files in one import: origin is per row).
+    assert.deepEqual(await q(join(dir, 'data'), 'SELECT user_id, origin, source FROM listens ORDER BY user_id'), [
+      { user_id: 'u1', origin: a, source: 'seed-listens' },
+      { user_id: 'u2', origin: a, source: 'seed-listens' },
+      { user_id: 'u3', origin: b, source: 'seed-listens' },
+    ]);
   } finally {
     await cleanup();
   }
