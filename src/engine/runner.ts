@@ -146,8 +146,9 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       max_event_ms: Number.isFinite(engine.maxEventTime) ? engine.maxEventTime : NaN,
     });
 
-    // Writes overlap the engine: a flush's rows are written while the next batches are applied (two
-    // change sets take turns); the next flush, and every checkpoint, first waits for the write in flight.
+    // Writes overlap the engine: a flush's rows are written (on the store's worker thread) while the next
+    // batches are applied. Two change sets take turns; an emit waits for a write in flight only when a
+    // bound forces it (see maybeFlush).
     const sets = [new ChangeSet(), new ChangeSet()];
     let turn = 0;
     let writing: Promise<void> = Promise.resolve();
