@@ -14,6 +14,11 @@ const list = () => {
 };
 const dicts = { users: list(), tracks: list(), artists: list(), genres: list(), moods: list(), trackName: [] as (string | null)[], trackArtist: [] as (string | null)[] } satisfies ViewDicts;
 
+/** Appends one by one: push(...xs) passes every entry as an argument, and a million overflow the stack. */
+function append<T>(to: T[], xs: readonly T[]): void {
+  for (const x of xs) to.push(x);
+}
+
 const asMap = (w: WireColumns) => new Map(w.map((x) => [x.table, { n: x.n, cols: x.cols }]));
 
 let store: ViewStore | null = null;
@@ -25,13 +30,13 @@ async function handle(req: Request): Promise<void> {
       return;
     case 'write': {
       const d = req.dicts;
-      dicts.users.values.push(...d.users);
-      dicts.tracks.values.push(...d.tracks);
-      dicts.trackName.push(...d.trackName);
-      dicts.trackArtist.push(...d.trackArtist);
-      dicts.artists.values.push(...d.artists);
-      dicts.genres.values.push(...d.genres);
-      dicts.moods.values.push(...d.moods);
+      append(dicts.users.values, d.users);
+      append(dicts.tracks.values, d.tracks);
+      append(dicts.trackName, d.trackName);
+      append(dicts.trackArtist, d.trackArtist);
+      append(dicts.artists.values, d.artists);
+      append(dicts.genres.values, d.genres);
+      append(dicts.moods.values, d.moods);
       await store!.write({ rows: asMap(req.rows), deletes: asMap(req.deletes) }, dicts, req.meta);
       return;
     }
