@@ -15,7 +15,7 @@ import type { EngineConfig } from './config.js';
 import { Engine } from './engine.js';
 import { openSource, sourceId, type SourceSpec } from './sources/index.js';
 import { sliceBatch, type ListenBatch, type SourcePosition } from './types.js';
-import { ChangeSet } from '../views/tables.js';
+import type { ChangeSet } from '../views/tables.js';
 
 export interface RunOptions {
   readonly dataDir: string;
@@ -147,10 +147,9 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
     });
 
     // Writes overlap the engine: a flush's rows are written (on the store's worker thread) while the next
-    // batches are applied. Two change sets take turns; an emit waits for a write in flight only when a
+    // batches are applied. A flush starts only once the write before it has finished (emit settles first),
+    // so the engine's own change set serves every flush; an emit waits for a write in flight only when a
     // bound forces it (see maybeFlush).
-    const sets = [new ChangeSet(), new ChangeSet()];
-    let turn = 0;
     let writing: Promise<void> = Promise.resolve();
     /**
      * Flush + write time of the last emit. While a source has a backlog (a replay, a broker behind), emits
@@ -172,7 +171,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       emittedIn = engine.counters.events_in;
       lastEmit = now;
       const f0 = performance.now();
-      const changes = engine.flush(sets[(turn ^= 1)]);
+      const changes = engine.flush();
       if (o.onChanges) o.onChanges(changes, counters());
       const f1 = performance.now();
       timings.flush += f1 - f0;

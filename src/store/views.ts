@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
+import { dataPaths } from '../lake/paths.js';
 import { plain } from '../lake/query.js';
 import { appendNumeric, appendRows } from '../util/append.js';
 import { ident, inTransaction, lit, openDb, type Db } from '../util/db.js';
@@ -90,8 +91,9 @@ export async function openViewStore(dataDir: string, opts: ViewStoreOptions = {}
   // DATA/tmp rather than keep the views file's blocks cached (that cache grew to a gigabyte in a replay).
   const db: Db = await openDb({ threads: 1, memoryLimit: '256MB' });
   const { conn } = db;
-  await mkdir(join(dataDir, 'tmp'), { recursive: true }); // DuckDB makes only the last folder of the path
-  await conn.run(`SET temp_directory = ${lit(join(dataDir, 'tmp', 'views-spill'))}`);
+  const { tmp } = dataPaths(dataDir);
+  await mkdir(tmp, { recursive: true }); // DuckDB makes only the last folder of the path
+  await conn.run(`SET temp_directory = ${lit(join(tmp, 'views-spill'))}`);
   for (const t of TABLES) {
     await conn.run(`CREATE TEMP TABLE ${ident(`stage_${t.table}`)} (${t.columns.map((c) => `${ident(c.name)} ${c.type}`).join(', ')})`);
     await conn.run(`CREATE TEMP TABLE ${ident(`del_${t.table}`)} (${t.key.map((k) => `${ident(k)} DOUBLE`).join(', ')})`);
