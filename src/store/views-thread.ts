@@ -1,6 +1,7 @@
 // The view store on a worker thread. Writing a flush (appending millions of rows, the transaction, the
-// checkpoint) is CPU work that would otherwise share the engine's thread: here it runs beside it, and the
-// engine only copies the flush's columns and the dictionary entries new since the last write.
+// checkpoint) is CPU work that would otherwise share the engine's thread: here it runs beside it. The
+// engine hands over the flush's column buffers (moved, not copied) and the dictionary entries new since
+// the last write.
 import { Worker } from 'node:worker_threads';
 import { EarshotError } from '../util/errors.js';
 import { RowBuffer } from '../views/tables.js';
