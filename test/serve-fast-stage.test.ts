@@ -14,6 +14,7 @@ import { bodyFormat, stageGroup, type Body } from '../src/serve/ingest/stage-gro
 import { validateSubmission, type LbListen } from '../src/serve/lb-validate.js';
 import { all, openDb, type Db } from '../src/util/db.js';
 import { tempDir } from './helpers/lake.js';
+import { listenIdSql } from '../src/model/keys.js';
 
 let db: Db;
 let tmp: string;
@@ -272,6 +273,26 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       // Sent again, everything is a duplicate.
       const again = await ing.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
       assert.deepEqual([again.accepted, again.duplicates], [0, 3]);
+      // The fast path's ids are the ones SQL computes (listenIdSql), so the lake's duplicate checks agree.
+      const idSql = listenIdSql('user_id', 'listened_at', 'track_key');
+      assert.equal(Number((await all(sdb.writer, `SELECT count(*) FILTER (WHERE listen_id = ${idSql}) AS n FROM ingest.pending`))[0]!['n']), 8);
+      // A restarted ingestor reads the pending listens' ids back; after a flush they are in `seen`.
+      await ing.close();
+      const ing2 = await Ingestor.open({ dataDir: t.dir, conn: sdb.writer });
+      const again2 = await ing2.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') });
+      assert.deepEqual([again2.accepted, again2.duplicates], [0, 2]);
+      assert.equal(await ing2.flush(ing2.seq), 8);
+      await ing2.close();
+      assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM ingest.seen`))[0]!['n']), 8);
+      const ing3 = await Ingestor.open({ dataDir: t.dir, conn: sdb.writer });
+      assert.equal(ing3.seq, 8, 'the sequence number outlives an empty pending table');
+      const again3 = await ing3.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
+      assert.deepEqual([again3.accepted, again3.duplicates], [0, 3]);
+      const next = line('u3', '2025-05-04T11:00:00Z', 'Ten') + '\n';
+      const n1 = await ing3.submit({ ...canonicalBody(next, 'admin'), fast: fastCanonicalNdjson(next, headKeys(next), 'admin') });
+      assert.equal(n1.accepted, 1);
+      assert.deepEqual((await all(sdb.writer, `SELECT seq FROM ingest.pending`)).map((r) => Number(r['seq'])), [9]);
+      await ing3.close();
     } finally {
       await sdb.close();
       await t.cleanup();

@@ -33,9 +33,14 @@ export function trackKey(ids: TrackIds): string | null {
   return null;
 }
 
+/** The md5 digest a listen's id is the first 8 bytes of (as 16 hex digits, or as a 64-bit number). */
+export function listenIdDigest(userId: string, listenedAtMs: number, key: string): Buffer {
+  return createHash('md5').update(`${userId}${SEP}${listenedAtMs}${SEP}${key}`).digest();
+}
+
 /** Stable 16-hex-digit id of a listen: md5 of user, start time in ms and track key. */
 export function listenId(userId: string, listenedAtMs: number, key: string): string {
-  return createHash('md5').update(`${userId}${SEP}${listenedAtMs}${SEP}${key}`).digest('hex').slice(0, 16);
+  return listenIdDigest(userId, listenedAtMs, key).toString('hex', 0, 8);
 }
 
 const nz = (col: string): string => `nullif(trim(${col}), '')`;

@@ -1,13 +1,13 @@
 // The write path of the server. Requests queue; one commit at a time takes everything queued (group
-// commit), stages it (rows fast-stage.ts read as the requests came, the other bodies with the importers'
-// SQL), drops duplicates (within the group, and against every
-// listen already stored, by listen_id), and appends the accepted listens to DATA/ingest.duckdb in one
+// commit), drops duplicates (within the group, and against every listen already stored, by listen_id:
+// the ids are kept in memory, IdSet) and appends the accepted listens to DATA/ingest.duckdb in one
 // transaction — DuckDB syncs its write-ahead log on commit, so a listen is durable when its request is
-// answered. A flusher later moves acknowledged listens into the lake's Parquet (src/import/commit.ts,
+// answered. A group whose bodies fast-stage.ts read whole goes straight in by appender (fast-commit.ts);
+// any other group is staged with the importers' SQL, which names each reject. A flusher later moves acknowledged listens into the lake's Parquet (src/import/commit.ts,
 // the same code as `earshot import`), once the stream engine's checkpoint covers them.
 import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection } from '@duckdb/node-api';
+import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
 import { commitTable, createRejectsTable, type StagedOutput } from '../../import/commit.js';
 import { lockLake } from '../../lake/compact.js';
 import { dataPaths } from '../../lake/paths.js';
@@ -16,6 +16,8 @@ import { listenIdSql } from '../../model/keys.js';
 import { all, inTransaction, lit, scalar } from '../../util/db.js';
 import { errorMessage } from '../../util/errors.js';
 import { appendFast } from './fast-stage.js';
+import { appendAccepted, dedupe, PENDING_LAYOUT, type FastGroupItem } from './fast-commit.js';
+import { IdSet } from './id-set.js';
 import { stageGroup, type Body } from './stage-group.js';
 
 export interface Reject {
@@ -72,6 +74,12 @@ export class Ingestor {
   /** Totals since start, for /metrics and the pipeline page. */
   readonly totals = { requests: 0, accepted: 0, duplicates: 0, rejected: 0, commits: 0, flushed: 0, flushes: 0 };
   private readonly tmpDir: string;
+  /** The id of every listen stored: the `seen` table's (the lake's) and those of `pending`. */
+  private readonly seen = new IdSet();
+  /** Whether the ingest file's pending table has the columns fast-commit.ts appends (a file of this version). */
+  private fastLayout = false;
+  /** fast-commit.ts's appender on ingest.pending, kept open between commits (opened on first use). */
+  private appender: DuckDBAppender | null = null;
 
   private constructor(private readonly o: IngestorOptions) {
     this.tmpDir = join(dataPaths(o.dataDir).tmp, `ingest-${process.pid}`);
@@ -81,6 +89,9 @@ export class Ingestor {
     const ing = new Ingestor(o);
     await mkdir(ing.tmpDir, { recursive: true });
     await ing.initSeen();
+    await ing.loadIds(`SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending`);
+    const layout = (await all(o.conn, `SELECT column_name FROM duckdb_columns() WHERE database_name = 'ingest' AND table_name = 'pending' ORDER BY column_index`)).map((r) => String(r['column_name']));
+    ing.fastLayout = layout.join(',') === PENDING_LAYOUT.join(',');
     ing.seqNow = Number((await scalar(o.conn, `SELECT coalesce(max(seq), (SELECT TRY_CAST(v AS BIGINT) FROM ingest.meta WHERE k = 'seq'), 0) FROM ingest.pending`)) ?? 0);
     return ing;
   }
@@ -112,6 +123,17 @@ export class Ingestor {
       await c.run(`INSERT INTO ingest.seen SELECT DISTINCT ('0x' || listen_id)::UBIGINT FROM lake_listens WHERE listen_id IS NOT NULL`);
       await c.run(`INSERT OR REPLACE INTO ingest.meta VALUES ('${SEEN_DONE}', '1')`);
     });
+  }
+
+  /** Adds the ids a query returns (one UBIGINT column) to the in-memory set. */
+  private async loadIds(sql: string): Promise<void> {
+    const res = await this.o.conn.stream(sql);
+    for (;;) {
+      const chunk = await res.fetchChunk();
+      if (!chunk || chunk.rowCount === 0) break;
+      const items = (chunk.getColumnVector(0) as unknown as { items: BigUint64Array }).items;
+      this.seen.addWords(new Uint32Array(items.buffer, items.byteOffset, chunk.rowCount * 2));
+    }
   }
 
   /** Queues a body; resolves once its listens are durable (or rejected). */
@@ -152,6 +174,7 @@ export class Ingestor {
   }
 
   private async commit(bodies: readonly Body[]): Promise<IngestResult[]> {
+    if (this.fastLayout && bodies.every((b) => b.fast)) return this.commitFast(bodies.map((b) => ({ rows: b.fast!, source: b.source, origin: b.origin })));
     const c = this.o.conn;
     const gid = `g${process.pid}_${++this.gid}`;
     const staged = `staged_${gid}`;
@@ -163,14 +186,15 @@ export class Ingestor {
       sqlStaged = viaSql;
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
       const ok = `ok_${gid}`;
-      // First row of a listen_id wins (by item, then line); a listen already stored is a duplicate. Only
+      // First row of a listen_id wins (by item, then line); a listen already stored (in the lake: `seen`;
+      // or still pending) is a duplicate. Only
       // the keys go through the grouping and the anti-join: the rows themselves are read once, as they
       // are written below.
       const okRows = await c.runAndReadAll(`CREATE OR REPLACE TEMP TABLE ${ok} AS
         WITH k AS (SELECT rowid AS r, _item::BIGINT * 4294967296 + _line AS pos, listen_id, ('0x' || listen_id)::UBIGINT AS _id
                    FROM (SELECT rowid, _item, _line, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)),
         f AS (SELECT _id, arg_min(r, pos) AS r, min(pos) AS pos, any_value(listen_id) AS listen_id FROM k GROUP BY _id)
-        SELECT r, _id, listen_id, ${this.seqNow} + row_number() OVER (ORDER BY pos) AS seq FROM f ANTI JOIN ingest.seen s ON s.id = f._id`);
+        SELECT r, _id, listen_id, ${this.seqNow} + row_number() OVER (ORDER BY pos) AS seq FROM f ANTI JOIN (SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending) s ON s.id = f._id`);
       // Per request: rejected, valid and accepted (valid but not accepted: a duplicate). A group read
       // wholly by fast-stage.ts has no rejects; when nothing was a duplicate either, every row counts.
       let n = 0;
@@ -197,9 +221,9 @@ export class Ingestor {
       if (n > 0) {
         await inTransaction(c, async () => {
           await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT o.seq, ${values.join(', ')} FROM ${staged} s JOIN ${ok} o ON o.r = s.rowid;
-            INSERT INTO ingest.seen SELECT _id FROM ${ok};
             INSERT OR REPLACE INTO ingest.meta VALUES ('seq', ${lit(String(this.seqNow + n))})`);
         });
+        await this.loadIds(`SELECT _id FROM ${ok}`);
       }
       const base = this.seqNow;
       this.seqNow += n;
@@ -216,13 +240,7 @@ export class Ingestor {
           });
         }
       }
-      this.totals.commits++;
-      for (const x of results) {
-        this.totals.accepted += x.accepted;
-        this.totals.duplicates += x.duplicates;
-        this.totals.rejected += x.rejected;
-      }
-      if (n > 0) for (const f of this.listeners) f(base + n);
+      this.committed(results, base, n);
       return results;
     } finally {
       if (!sqlStaged) await c.run(`DROP TABLE IF EXISTS ${staged}; DROP TABLE IF EXISTS ok_${gid}`).catch(() => undefined);
@@ -233,6 +251,32 @@ export class Ingestor {
         await removeGroupFiles(this.tmpDir, gid);
       }
     }
+  }
+
+  /** A group of bodies fast-stage.ts read whole: deduplicated here, appended in one transaction. */
+  private async commitFast(items: readonly FastGroupItem[]): Promise<IngestResult[]> {
+    const acc = dedupe(items, this.seen);
+    const base = this.seqNow;
+    if (acc.n > 0) {
+      this.appender ??= await this.o.conn.createAppender('pending', 'main', 'ingest');
+      await appendAccepted(this.o.conn, this.appender, items, acc, base + 1, Date.now());
+      for (let k = 0; k < acc.n; k++) this.seen.add(acc.hi[k]!, acc.lo[k]!);
+    }
+    this.seqNow += acc.n;
+    const results = acc.perItem.map((x) => ({ accepted: x.accepted, duplicates: x.duplicates, rejected: 0, rejects: [] }));
+    this.committed(results, base, acc.n);
+    return results;
+  }
+
+  /** Counts a commit's results and tells the listeners (the engine's source) about its listens. */
+  private committed(results: readonly IngestResult[], base: number, n: number): void {
+    this.totals.commits++;
+    for (const x of results) {
+      this.totals.accepted += x.accepted;
+      this.totals.duplicates += x.duplicates;
+      this.totals.rejected += x.rejected;
+    }
+    if (n > 0) for (const f of this.listeners) f(base + n);
   }
 
   /**
@@ -313,8 +357,14 @@ export class Ingestor {
       const rejectsTable = `rejects_${fid}`;
       await createRejectsTable(c, rejectsTable);
       const res = await commitTable({ conn: c, paths, importId: fid, ingestedAt: new Date().toISOString(), rejectsTable }, 'listens', staged);
+      // The moved listens' ids go to `seen` (the lake's), and the sequence number is kept for when
+      // `pending` is left empty, in the transaction that drops them.
       await this.exclusive(async () => {
-        await this.o.conn.run(`DELETE FROM ingest.pending WHERE seq <= ${upTo}`);
+        await inTransaction(this.o.conn, () =>
+          this.o.conn.run(`INSERT INTO ingest.seen SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending WHERE seq <= ${upTo};
+            INSERT OR REPLACE INTO ingest.meta SELECT 'seq', greatest(max(seq), coalesce((SELECT TRY_CAST(v AS BIGINT) FROM ingest.meta WHERE k = 'seq'), 0))::VARCHAR FROM ingest.pending WHERE seq <= ${upTo};
+            DELETE FROM ingest.pending WHERE seq <= ${upTo}`),
+        );
       });
       for (const st of staged) await c.run(`DROP TABLE IF EXISTS ${st.stage}`);
       await c.run(`DROP TABLE IF EXISTS ${rejectsTable}`);
@@ -342,6 +392,8 @@ export class Ingestor {
 
   async close(): Promise<void> {
     await this.lock;
+    this.appender?.closeSync();
+    this.appender = null;
     this.o.flushConn?.closeSync();
     await rm(this.tmpDir, { recursive: true, force: true });
   }
