@@ -259,7 +259,7 @@ describe('a group commit of fast and SQL-staged bodies', () => {
         assert.deepEqual([r.accepted, r.rejected], [1, 1]);
         assert.deepEqual(r.rejects.map((x) => [x.line, x.field, x.reason, x.value]), [[1, 'user_id', `expected your own user (${u}): a token writes only its user's listens`, 'u1']]);
       }
-      // A fast group with only new listens: counted without the per-request query.
+      // A group of clean bodies only (fast-commit.ts): duplicates across its requests found in memory.
       const fresh = [line('u3', '2025-05-02T10:00:00Z', 'Five'), line('u3', '2025-05-02T10:05:00Z', 'Six')].join('\n') + '\n';
       const [f1, f2] = await Promise.all([
         ing.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') }),

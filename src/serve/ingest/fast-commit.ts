@@ -6,9 +6,9 @@
 // event loop would stall on every sync and each group would be one request.) The SQL path's staging
 // table, id query and anti-join cost ~20 ms a commit whatever its size (planning, and a round trip
 // through a busy event loop per statement); this path costs two round trips, which is what lets many
-// small submit-listens requests through. Ids of pending listens are not written
-// elsewhere: on start the server reads them from `pending` itself, and a flush moves them to `seen`. Bodies with anything unusual still take the
-// SQL path (ingestor.ts), whose rejects name the problem.
+// small submit-listens requests through. Ids of pending listens are not written elsewhere: on start the
+// server reads them from `pending` itself, and a flush moves them to `seen`. Bodies with anything
+// unusual still take the SQL path (ingestor.ts), whose rejects name the problem.
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
 import { inTransaction } from '../../util/db.js';
 import { listenIdDigest } from '../../model/keys.js';
@@ -74,10 +74,15 @@ export function dedupe(items: readonly FastGroupItem[], seen: IdSet): Accepted {
   return { n, item, row, id, hi, lo, perItem };
 }
 
-/** The `pending` table's columns in order, as ingestSchema (src/serve/db.ts) creates them. */
-export const PENDING_LAYOUT: readonly string[] = ['seq', ...LISTEN_COLUMNS.map((c) => c.name)];
-
 const DUCK: Record<string, DuckDBType> = { VARCHAR, BIGINT, BOOLEAN, TIMESTAMPTZ, INTEGER };
+
+/**
+ * The `pending` table's columns in order, as ingestSchema (src/serve/db.ts) creates them: `j` is the
+ * column's place in a fast-stage.ts row (-1 for those this module fills: seq, listen_id, source, origin,
+ * ingested_at).
+ */
+const PENDING_LAYOUT = [{ name: 'seq', type: 'BIGINT' }, ...LISTEN_COLUMNS].map((c) => ({ name: c.name, type: c.type, j: FAST_COLUMNS.findIndex((f) => f.name === c.name) }));
+const PENDING_TYPES = PENDING_LAYOUT.map((c) => DUCK[c.type]!);
 const CHUNK = 2048;
 
 /** A fresh chunk's vector, as the package builds it: typed items for numbers and times, setItem for the rest. */
@@ -105,20 +110,13 @@ export async function appendAccepted(conn: DuckDBConnection, pending: DuckDBAppe
 }
 
 function appendRows(pending: DuckDBAppender, items: readonly FastGroupItem[], acc: Accepted, firstSeq: number, ingestedAtMs: number): void {
-  const fastIndex = new Map(FAST_COLUMNS.map((c, j) => [c.name, j]));
-  const typeOf = new Map(LISTEN_COLUMNS.map((c) => [c.name, c.type]));
-  const cols = PENDING_LAYOUT.map((name) => {
-    const j = fastIndex.get(name) ?? -1;
-    // A listen column no row of the group has is NULL throughout.
-    const empty = j >= 0 && !items.some((it) => it.rows.cols[j]!.some((v) => v !== null));
-    return { name, type: name === 'seq' ? 'BIGINT' : typeOf.get(name)!, j, empty };
-  });
-  const types = cols.map((c) => DUCK[c.type]!);
+  // A listen column no row of the group has is NULL throughout.
+  const cols = PENDING_LAYOUT.map((c) => ({ ...c, empty: c.j >= 0 && !items.some((it) => it.rows.cols[c.j]!.some((v) => v !== null)) }));
   const atMicros = BigInt(ingestedAtMs) * 1000n;
   try {
     for (let off = 0; off < acc.n; off += CHUNK) {
       const m = Math.min(CHUNK, acc.n - off);
-      const chunk = DuckDBDataChunk.create(types, m);
+      const chunk = DuckDBDataChunk.create(PENDING_TYPES, m);
       cols.forEach((c, ci) => {
         const vec = chunk.getColumnVector(ci) as unknown as Vec;
         if (c.empty) allNull(vec, m);

@@ -3,8 +3,9 @@
 // the ids are kept in memory, IdSet) and appends the accepted listens to DATA/ingest.duckdb in one
 // transaction — DuckDB syncs its write-ahead log on commit, so a listen is durable when its request is
 // answered. A group whose bodies fast-stage.ts read whole goes straight in by appender (fast-commit.ts);
-// any other group is staged with the importers' SQL, which names each reject. A flusher later moves acknowledged listens into the lake's Parquet (src/import/commit.ts,
-// the same code as `earshot import`), once the stream engine's checkpoint covers them.
+// any other group is staged with the importers' SQL, which names each reject. A flusher later moves
+// acknowledged listens into the lake's Parquet (src/import/commit.ts, the same code as `earshot
+// import`), once the stream engine's checkpoint covers them.
 import { appendFile, mkdir, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBAppender, DuckDBConnection } from '@duckdb/node-api';
@@ -16,7 +17,7 @@ import { listenIdSql } from '../../model/keys.js';
 import { all, inTransaction, lit, scalar } from '../../util/db.js';
 import { errorMessage } from '../../util/errors.js';
 import { appendFast } from './fast-stage.js';
-import { appendAccepted, dedupe, PENDING_LAYOUT, type FastGroupItem } from './fast-commit.js';
+import { appendAccepted, dedupe, type FastGroupItem } from './fast-commit.js';
 import { IdSet } from './id-set.js';
 import { stageGroup, type Body } from './stage-group.js';
 
@@ -76,8 +77,6 @@ export class Ingestor {
   private readonly tmpDir: string;
   /** The id of every listen stored: the `seen` table's (the lake's) and those of `pending`. */
   private readonly seen = new IdSet();
-  /** Whether the ingest file's pending table has the columns fast-commit.ts appends (a file of this version). */
-  private fastLayout = false;
   /** fast-commit.ts's appender on ingest.pending, kept open between commits (opened on first use). */
   private appender: DuckDBAppender | null = null;
 
@@ -90,8 +89,6 @@ export class Ingestor {
     await mkdir(ing.tmpDir, { recursive: true });
     await ing.initSeen();
     await ing.loadIds(`SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending`);
-    const layout = (await all(o.conn, `SELECT column_name FROM duckdb_columns() WHERE database_name = 'ingest' AND table_name = 'pending' ORDER BY column_index`)).map((r) => String(r['column_name']));
-    ing.fastLayout = layout.join(',') === PENDING_LAYOUT.join(',');
     ing.seqNow = Number((await scalar(o.conn, `SELECT coalesce(max(seq), (SELECT TRY_CAST(v AS BIGINT) FROM ingest.meta WHERE k = 'seq'), 0) FROM ingest.pending`)) ?? 0);
     return ing;
   }
@@ -174,38 +171,28 @@ export class Ingestor {
   }
 
   private async commit(bodies: readonly Body[]): Promise<IngestResult[]> {
-    if (this.fastLayout && bodies.every((b) => b.fast)) return this.commitFast(bodies.map((b) => ({ rows: b.fast!, source: b.source, origin: b.origin })));
+    if (bodies.every((b) => b.fast)) return this.commitFast(bodies.map((b) => ({ rows: b.fast!, source: b.source, origin: b.origin })));
     const c = this.o.conn;
     const gid = `g${process.pid}_${++this.gid}`;
     const staged = `staged_${gid}`;
     const results: { accepted: number; duplicates: number; rejected: number; rejects: Reject[] }[] = bodies.map(() => ({ accepted: 0, duplicates: 0, rejected: 0, rejects: [] }));
-    /** Whether any body went through the SQL stager (which leaves temp tables and files of its own). */
-    let sqlStaged = true;
     try {
-      const { cols, viaSql } = await this.stage(bodies, gid, staged);
-      sqlStaged = viaSql;
+      const cols = await this.stage(bodies, gid, staged);
       const col = (n: string) => (cols.has(n) ? `"${n}"` : 'NULL');
       const ok = `ok_${gid}`;
       // First row of a listen_id wins (by item, then line); a listen already stored (in the lake: `seen`;
       // or still pending) is a duplicate. Only
       // the keys go through the grouping and the anti-join: the rows themselves are read once, as they
       // are written below.
-      const okRows = await c.runAndReadAll(`CREATE OR REPLACE TEMP TABLE ${ok} AS
+      await c.run(`CREATE OR REPLACE TEMP TABLE ${ok} AS
         WITH k AS (SELECT rowid AS r, _item::BIGINT * 4294967296 + _line AS pos, listen_id, ('0x' || listen_id)::UBIGINT AS _id
                    FROM (SELECT rowid, _item, _line, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)),
         f AS (SELECT _id, arg_min(r, pos) AS r, min(pos) AS pos, any_value(listen_id) AS listen_id FROM k GROUP BY _id)
         SELECT r, _id, listen_id, ${this.seqNow} + row_number() OVER (ORDER BY pos) AS seq FROM f ANTI JOIN (SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending) s ON s.id = f._id`);
-      // Per request: rejected, valid and accepted (valid but not accepted: a duplicate). A group read
-      // wholly by fast-stage.ts has no rejects; when nothing was a duplicate either, every row counts.
+      // Per request: rejected, valid and accepted (valid but not accepted: a duplicate).
       let n = 0;
       let rejected = 0;
-      const fastRows = viaSql ? -1 : bodies.reduce((a, b) => a + (b.fast?.n ?? 0), 0);
-      const allNew = fastRows === Number(okRows.getRows()[0]?.[0] ?? -1);
-      if (allNew) {
-        bodies.forEach((b, i) => (results[i]!.accepted = b.fast!.n));
-        n = fastRows;
-      }
-      for (const r of allNew ? [] : await all(c, `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej, count(*) FILTER (WHERE _reason IS NULL) AS valid, count(o.r) AS ok
+      for (const r of await all(c, `SELECT _item, count(*) FILTER (WHERE _reason IS NOT NULL) AS rej, count(*) FILTER (WHERE _reason IS NULL) AS valid, count(o.r) AS ok
           FROM ${staged} s LEFT JOIN ${ok} o ON o.r = s.rowid GROUP BY _item`)) {
         const x = results[Number(r['_item'])]!;
         x.rejected = Number(r['rej']);
@@ -219,10 +206,8 @@ export class Ingestor {
         name === 'ingested_at' ? `TIMESTAMPTZ ${lit(now)}` : name === 'listen_id' ? 'o.listen_id' : name === 'source' || name === 'origin' ? `s."${name}"` : cols.has(name) ? `s."${name}"` : 'NULL',
       );
       if (n > 0) {
-        await inTransaction(c, async () => {
-          await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT o.seq, ${values.join(', ')} FROM ${staged} s JOIN ${ok} o ON o.r = s.rowid;
-            INSERT OR REPLACE INTO ingest.meta VALUES ('seq', ${lit(String(this.seqNow + n))})`);
-        });
+        // One statement, so atomic; the rows carry their sequence numbers (a flush keeps the last in `meta`).
+        await c.run(`INSERT INTO ingest.pending (seq, ${PENDING_COLS.map((x) => `"${x}"`).join(', ')}) SELECT o.seq, ${values.join(', ')} FROM ${staged} s JOIN ${ok} o ON o.r = s.rowid`);
         await this.loadIds(`SELECT _id FROM ${ok}`);
       }
       const base = this.seqNow;
@@ -243,13 +228,10 @@ export class Ingestor {
       this.committed(results, base, n);
       return results;
     } finally {
-      if (!sqlStaged) await c.run(`DROP TABLE IF EXISTS ${staged}; DROP TABLE IF EXISTS ok_${gid}`).catch(() => undefined);
-      else {
-        // Every temp table of this group (stages, the readers' own) carries its id.
-        const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '%${gid}%'`).catch(() => []);
-        if (leftovers.length) await c.run(leftovers.map((r) => `DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).join(';\n')).catch(() => undefined);
-        await removeGroupFiles(this.tmpDir, gid);
-      }
+      // Every temp table of this group (stages, the readers' own) carries its id.
+      const leftovers = await all(c, `SELECT table_name FROM duckdb_tables() WHERE temporary AND table_name LIKE '%${gid}%'`).catch(() => []);
+      if (leftovers.length) await c.run(leftovers.map((r) => `DROP TABLE IF EXISTS temp.main."${String(r['table_name'])}"`).join(';\n')).catch(() => undefined);
+      await removeGroupFiles(this.tmpDir, gid);
     }
   }
 
@@ -280,10 +262,11 @@ export class Ingestor {
   }
 
   /**
-   * Stages a group's bodies into temp table `staged`: the rows fast-stage.ts read go in by appender, the
-   * other bodies through the importers' SQL (stageGroup). Returns the staged table's columns.
+   * Stages a group with at least one body fast-stage.ts declined into temp table `staged`: those bodies
+   * through the importers' SQL (stageGroup), the rows fast-stage.ts read beside them by appender.
+   * Returns the staged table's columns.
    */
-  private async stage(bodies: readonly Body[], gid: string, staged: string): Promise<{ cols: ReadonlySet<string>; viaSql: boolean }> {
+  private async stage(bodies: readonly Body[], gid: string, staged: string): Promise<ReadonlySet<string>> {
     const c = this.o.conn;
     const fast = bodies.flatMap((b, item) => (b.fast ? [{ item, rows: b.fast, source: b.source, origin: b.origin }] : []));
     const slow = bodies.flatMap((b, item) => (b.fast ? [] : [item]));
@@ -294,14 +277,13 @@ export class Ingestor {
         throw new BodyError(`the body could not be read: ${errorMessage(err).split('\n')[0]}`, { cause: err });
       }
     };
-    if (fast.length === 0) return { cols: await viaSql(staged), viaSql: true };
-    if (slow.length === 0) return { cols: new Set(await appendFast(c, staged, fast)), viaSql: false };
+    if (fast.length === 0) return viaSql(staged);
     const sq = `sql_${gid}`;
     const sqlCols = await viaSql(sq);
     const cols = await appendFast(c, staged, fast, sqlCols);
     // stageGroup numbered its bodies 0..; they are items `slow[n]` of the group.
     await c.run(`INSERT INTO ${staged} BY NAME SELECT * REPLACE ((${`[${slow.join(', ')}]`})[_item + 1] AS _item) FROM ${sq}`);
-    return { cols: new Set(cols), viaSql: true };
+    return new Set(cols);
   }
 
   /** Rejects are kept, like an import's: one NDJSON file per day under DATA/rejects (the lake's `rejects` view). */
@@ -362,7 +344,7 @@ export class Ingestor {
       await this.exclusive(async () => {
         await inTransaction(this.o.conn, () =>
           this.o.conn.run(`INSERT INTO ingest.seen SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending WHERE seq <= ${upTo};
-            INSERT OR REPLACE INTO ingest.meta SELECT 'seq', greatest(max(seq), coalesce((SELECT TRY_CAST(v AS BIGINT) FROM ingest.meta WHERE k = 'seq'), 0))::VARCHAR FROM ingest.pending WHERE seq <= ${upTo};
+            INSERT OR REPLACE INTO ingest.meta SELECT 'seq', max(seq)::VARCHAR FROM ingest.pending WHERE seq <= ${upTo};
             DELETE FROM ingest.pending WHERE seq <= ${upTo}`),
         );
       });
