@@ -47,7 +47,7 @@ async function viaSql(body: Body): Promise<Row[]> {
 }
 
 function fastRowsOf(rows: FastRows): Row[] {
-  return Array.from({ length: rows.n }, (_, r) => Object.fromEntries([['_line', r + 1], ['_reason', null], ...FAST_COLUMNS.map((c, j) => [c.name, rows.cols[j]![r]])]));
+  return Array.from({ length: rows.n }, (_, r) => Object.fromEntries([['_line', r + 1], ['_reason', null], ...FAST_COLUMNS.map((c, j) => [c.name, rows.cols[j]?.[r] ?? null])]));
 }
 
 const plain = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
@@ -235,7 +235,8 @@ describe('a group commit of fast and SQL-staged bodies', () => {
     const t = await tempDir();
     const sdb = await openServeDb(t.dir);
     try {
-      const ing = await Ingestor.open({ dataDir: t.dir, conn: sdb.writer });
+      const open = async () => Ingestor.open({ dataDir: t.dir, conn: sdb.writer, flushConn: await sdb.db.instance.connect() });
+      const ing = await open();
       const line = (u: string, at: string, track: string, extra = '') => `{"user_id":"${u}","listened_at":"${at}","track_name":"${track}","artist_name":"A"${extra}}`;
       const fastText = [line('u1', '2025-05-01T10:00:00Z', 'One'), line('u1', '2025-05-01T10:05:00Z', 'Two'), line('u1', '2025-05-01T10:00:00Z', 'One')].join('\n') + '\n';
       // Leading spaces in a name: the fast path declines the body, SQL reads it (and rejects the bad action).
@@ -270,6 +271,8 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       const l = await ing.submit({ ...canonicalBody(lone, 'admin'), fast: fastCanonicalNdjson(lone, headKeys(lone), 'admin') });
       assert.deepEqual([l.accepted, l.duplicates, l.rejected], [1, 0, 0]);
       assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM ingest.pending`))[0]!['n']), 8);
+      // Acknowledged means committed: another connection (the engine's, a reader's) sees every one.
+      assert.equal(Number((await sdb.read((c) => all(c, `SELECT count(*) AS n FROM ingest.pending`)))[0]!['n']), 8);
       // Sent again, everything is a duplicate.
       const again = await ing.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
       assert.deepEqual([again.accepted, again.duplicates], [0, 3]);
@@ -278,13 +281,16 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       assert.equal(Number((await all(sdb.writer, `SELECT count(*) FILTER (WHERE listen_id = ${idSql}) AS n FROM ingest.pending`))[0]!['n']), 8);
       // A restarted ingestor reads the pending listens' ids back; after a flush they are in `seen`.
       await ing.close();
-      const ing2 = await Ingestor.open({ dataDir: t.dir, conn: sdb.writer });
+      // Closed, it leaves no transaction open on the writer.
+      await sdb.writer.run('BEGIN TRANSACTION');
+      await sdb.writer.run('ROLLBACK');
+      const ing2 = await open();
       const again2 = await ing2.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') });
       assert.deepEqual([again2.accepted, again2.duplicates], [0, 2]);
       assert.equal(await ing2.flush(ing2.seq), 8);
       await ing2.close();
       assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM ingest.seen`))[0]!['n']), 8);
-      const ing3 = await Ingestor.open({ dataDir: t.dir, conn: sdb.writer });
+      const ing3 = await open();
       assert.equal(ing3.seq, 8, 'the sequence number outlives an empty pending table');
       const again3 = await ing3.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
       assert.deepEqual([again3.accepted, again3.duplicates], [0, 3]);

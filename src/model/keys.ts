@@ -1,6 +1,6 @@
 // Identity of tracks and listens, in SQL (for the vectorised import path) and in TypeScript (for the
 // server and engine later). Both spell the same function; test/keys.test.ts holds them equal.
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /** Ids a record may carry, best first. */
 export interface TrackIds {
@@ -18,8 +18,13 @@ function blank(s: string | null | undefined): s is null | undefined {
   return s === null || s === undefined || s.trim() === '';
 }
 
+/** Printable ASCII words with single spaces between them: already NFC, trimmed and collapsed. */
+const PLAIN_NAME = /^[\x21-\x7e]+(?: [\x21-\x7e]+)*$/;
+
 /** Lower-case, trimmed, inner whitespace collapsed: how names compare. */
 export function normName(s: string): string {
+  // Most names are plain; one test spares them the normalisation and the replace.
+  if (PLAIN_NAME.test(s)) return s.toLowerCase();
   return s.normalize('NFC').trim().replace(/\s+/g, ' ').toLowerCase();
 }
 
@@ -33,14 +38,17 @@ export function trackKey(ids: TrackIds): string | null {
   return null;
 }
 
-/** The md5 digest a listen's id is the first 8 bytes of (as 16 hex digits, or as a 64-bit number). */
-export function listenIdDigest(userId: string, listenedAtMs: number, key: string): Buffer {
-  return createHash('md5').update(`${userId}${SEP}${listenedAtMs}${SEP}${key}`).digest();
+/**
+ * The md5 digest, as 32 hex digits, whose first 16 are a listen's id (one-shot `crypto.hash`: a third of
+ * the time of a Hash object per listen, which the server's fast commit pays for every listen).
+ */
+export function listenIdHex(userId: string, listenedAtMs: number, key: string): string {
+  return hash('md5', `${userId}${SEP}${listenedAtMs}${SEP}${key}`, 'hex');
 }
 
 /** Stable 16-hex-digit id of a listen: md5 of user, start time in ms and track key. */
 export function listenId(userId: string, listenedAtMs: number, key: string): string {
-  return listenIdDigest(userId, listenedAtMs, key).toString('hex', 0, 8);
+  return listenIdHex(userId, listenedAtMs, key).slice(0, 16);
 }
 
 const nz = (col: string): string => `nullif(trim(${col}), '')`;

@@ -10,10 +10,10 @@
 // server reads them from `pending` itself, and a flush moves them to `seen`. Bodies with anything
 // unusual still take the SQL path (ingestor.ts), whose rejects name the problem.
 import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import { inTransaction } from '../../util/db.js';
-import { listenIdDigest } from '../../model/keys.js';
+import bindings, { type Vector } from '@duckdb/node-bindings';
+import { listenIdHex } from '../../model/keys.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
-import { FAST_COLUMNS, type FastRows } from './fast-stage.js';
+import { FAST_COLUMNS, fastValue, type FastRows, type FastValue } from './fast-stage.js';
 import { IdSet } from './id-set.js';
 
 export interface FastGroupItem {
@@ -55,9 +55,9 @@ export function dedupe(items: readonly FastGroupItem[], seen: IdSet): Accepted {
     const ats = it.rows.cols[J_AT]!;
     const keys = it.rows.cols[J_KEY]!;
     for (let r = 0; r < it.rows.n; r++) {
-      const d = listenIdDigest(users[r] as string, ats[r] as number, keys[r] as string);
-      const h = d.readUInt32BE(0);
-      const l = d.readUInt32BE(4);
+      const d = listenIdHex(users[r] as string, ats[r] as number, keys[r] as string);
+      const h = parseInt(d.slice(0, 8), 16);
+      const l = parseInt(d.slice(8, 16), 16);
       if (seen.has(h, l) || !inGroup.add(h, l)) {
         perItem[x]!.duplicates++;
         continue;
@@ -67,7 +67,7 @@ export function dedupe(items: readonly FastGroupItem[], seen: IdSet): Accepted {
       row[n] = r;
       hi[n] = h;
       lo[n] = l;
-      id.push(d.toString('hex', 0, 8));
+      id.push(d.slice(0, 16));
       n++;
     }
   });
@@ -89,6 +89,8 @@ const CHUNK = 2048;
 interface Vec {
   readonly items?: BigInt64Array | BigUint64Array;
   readonly validity?: { data: BigUint64Array | null };
+  /** The native vector. */
+  readonly vector: Vector;
   setItem(i: number, v: DuckDBValue): void;
   flush(): void;
 }
@@ -101,40 +103,88 @@ function allNull(vec: Vec, m: number): void {
   else for (let i = 1; i < m; i++) vec.setItem(i, null);
 }
 
+/** Whether the writer connection is inside the transaction the next group appends in. */
+export interface WriterTx {
+  open: boolean;
+}
+
 /**
  * Appends the accepted listens to ingest.pending (`pending`, an appender on it, of `conn`), sequence
  * numbers from `firstSeq`, in one transaction: all of them are durable when this resolves, or none.
+ *
+ * The transaction is begun by the statement that commits the group before (`COMMIT; BEGIN TRANSACTION`,
+ * one round trip): a BEGIN of its own waited ~5 ms for a busy event loop to come back to it, as long as
+ * the append itself, and single-listen submissions wait for their group. Whoever else uses `conn` ends
+ * the open transaction first (Ingestor.endTx).
  */
-export async function appendAccepted(conn: DuckDBConnection, pending: DuckDBAppender, items: readonly FastGroupItem[], acc: Accepted, firstSeq: number, ingestedAtMs: number): Promise<void> {
-  await inTransaction(conn, async () => appendRows(pending, items, acc, firstSeq, ingestedAtMs));
+export async function appendAccepted(conn: DuckDBConnection, pending: DuckDBAppender, items: readonly FastGroupItem[], acc: Accepted, firstSeq: number, ingestedAtMs: number, tx: WriterTx): Promise<void> {
+  if (!tx.open) {
+    await conn.run('BEGIN TRANSACTION');
+    tx.open = true;
+  }
+  try {
+    appendRows(pending, items, acc, firstSeq, ingestedAtMs);
+    // A BEGIN cannot fail after its COMMIT succeeded short of a broken database, which fails the server anyway.
+    await conn.run('COMMIT; BEGIN TRANSACTION');
+  } catch (err) {
+    tx.open = false;
+    await conn.run('ROLLBACK').catch(() => undefined);
+    throw err;
+  }
 }
 
 function appendRows(pending: DuckDBAppender, items: readonly FastGroupItem[], acc: Accepted, firstSeq: number, ingestedAtMs: number): void {
   // A listen column no row of the group has is NULL throughout.
-  const cols = PENDING_LAYOUT.map((c) => ({ ...c, empty: c.j >= 0 && !items.some((it) => it.rows.cols[c.j]!.some((v) => v !== null)) }));
-  const atMicros = BigInt(ingestedAtMs) * 1000n;
+  const cols = PENDING_LAYOUT.map((c) => ({ ...c, empty: c.j >= 0 && !items.some((it) => it.rows.cols[c.j] !== null) }));
+  const vals: FastValue[] = new Array<FastValue>(CHUNK);
   try {
     for (let off = 0; off < acc.n; off += CHUNK) {
       const m = Math.min(CHUNK, acc.n - off);
       const chunk = DuckDBDataChunk.create(PENDING_TYPES, m);
-      cols.forEach((c, ci) => {
+      for (const [ci, c] of cols.entries()) {
         const vec = chunk.getColumnVector(ci) as unknown as Vec;
-        if (c.empty) allNull(vec, m);
-        else if (c.name === 'seq') for (let i = 0; i < m; i++) (vec.items as BigInt64Array)[i] = BigInt(firstSeq + off + i);
-        else if (c.name === 'ingested_at') (vec.items as BigInt64Array).fill(atMicros);
-        else if (c.name === 'listen_id') for (let i = 0; i < m; i++) vec.setItem(i, acc.id[off + i]!);
-        else if (c.name === 'source' || c.name === 'origin') for (let i = 0; i < m; i++) vec.setItem(i, items[acc.item[off + i]!]![c.name]);
-        else {
-          for (let i = 0; i < m; i++) {
-            const v = items[acc.item[off + i]!]!.rows.cols[c.j]![acc.row[off + i]!]!;
-            if (v === null) vec.setItem(i, null);
-            else if (c.type === 'TIMESTAMPTZ') (vec.items as BigInt64Array)[i] = BigInt(v as number) * 1000n;
-            else if (c.type === 'BIGINT') (vec.items as BigInt64Array)[i] = BigInt(v as number);
-            else vec.setItem(i, v);
+        if (c.empty) {
+          allNull(vec, m);
+          vec.flush();
+          continue;
+        }
+        for (let i = 0; i < m; i++) {
+          const k = off + i;
+          const it = items[acc.item[k]!]!;
+          vals[i] =
+            c.name === 'seq' ? firstSeq + k
+            : c.name === 'ingested_at' ? ingestedAtMs
+            : c.name === 'listen_id' ? acc.id[k]!
+            : c.name === 'source' || c.name === 'origin' ? it[c.name]
+            : fastValue(it.rows, c.j, acc.row[k]!);
+        }
+        if (c.type === 'VARCHAR') {
+          // One value throughout (a group's source, origin, action): a constant vector, one call.
+          const v0 = vals[0];
+          let same = v0 !== null;
+          for (let i = 1; same && i < m; i++) same = vals[i] === v0;
+          if (same) {
+            bindings.vector_reference_value(vec.vector, bindings.create_varchar(v0 as string));
+            continue;
           }
+          for (let i = 0; i < m; i++) {
+            const v = vals[i]!;
+            if (v === null) vec.setItem(i, null);
+            else bindings.vector_assign_string_element(vec.vector, i, v as string);
+          }
+        } else if (c.type === 'BIGINT' || c.type === 'TIMESTAMPTZ') {
+          const words = int64Words(vec);
+          const scale = c.type === 'TIMESTAMPTZ' ? 1000 : 1;
+          for (let i = 0; i < m; i++) {
+            const v = vals[i]!;
+            if (v === null) vec.setItem(i, null);
+            else setInt64(words, i, (v as number) * scale);
+          }
+        } else {
+          for (let i = 0; i < m; i++) vec.setItem(i, vals[i]!);
         }
         vec.flush();
-      });
+      }
       pending.appendDataChunk(chunk);
     }
     pending.flushSync();
@@ -143,4 +193,17 @@ function appendRows(pending: DuckDBAppender, items: readonly FastGroupItem[], ac
     pending.clear();
     throw err;
   }
+}
+
+/** A 64-bit vector's items as 32-bit words (written without making a BigInt per value). */
+function int64Words(vec: Vec): Uint32Array {
+  const a = vec.items!;
+  return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
+}
+
+/** Item i of a 64-bit vector (little-endian words) set to the safe integer v. */
+function setInt64(words: Uint32Array, i: number, v: number): void {
+  const hi = Math.floor(v / 4294967296);
+  words[2 * i] = v - hi * 4294967296;
+  words[2 * i + 1] = hi >>> 0;
 }

@@ -21,10 +21,25 @@ export const FAST_COLUMNS = LISTEN_COLUMNS.filter((c) => !['listen_id', 'source'
 
 export type FastValue = string | number | boolean | null;
 
-/** Rows of one body, column by column (FAST_COLUMNS order); listened_at in epoch ms. */
+/**
+ * Rows of one body, column by column (FAST_COLUMNS order); listened_at in epoch ms. A column no row sets
+ * is null rather than n nulls: a body has a handful of the thirty columns, and arrays of nulls for the
+ * rest were a quarter of the server's garbage under bulk ingest.
+ */
 export interface FastRows {
   readonly n: number;
-  readonly cols: readonly FastValue[][];
+  readonly cols: readonly (FastValue[] | null)[];
+}
+
+/** The value of column `j` in row `r`. */
+export const fastValue = (rows: FastRows, j: number, r: number): FastValue => rows.cols[j]?.[r] ?? null;
+
+/** FastRows under construction. */
+interface Builder {
+  n: number;
+  readonly cols: (FastValue[] | null)[];
+  /** Columns allocated so far. */
+  readonly used: number[];
 }
 
 const COL_INDEX = new Map(FAST_COLUMNS.map((c, i) => [c.name, i]));
@@ -67,12 +82,12 @@ function timeMs(v: unknown): number | undefined {
   return ms;
 }
 
-function emptyCols(): FastValue[][] {
-  return FAST_COLUMNS.map(() => []);
+function builder(): Builder {
+  return { n: 0, cols: FAST_COLUMNS.map(() => null), used: [] };
 }
 
 /** Adds one row; false when the row breaks a listen rule (the SQL path then rejects it, naming the rule). */
-function push(cols: FastValue[][], row: Record<string, FastValue>, onlyUser: string | undefined): boolean {
+function push(b: Builder, row: Record<string, FastValue>, onlyUser: string | undefined): boolean {
   const key = trackKey(row as Parameters<typeof trackKey>[0]);
   if (key === null) return false;
   row['track_key'] = key;
@@ -82,7 +97,19 @@ function push(cols: FastValue[][], row: Record<string, FastValue>, onlyUser: str
   const played = row['ms_played'];
   const action = row['action'];
   if (checkListen({ user_id: user, listened_at: typeof at === 'number' ? at : null, ms_played: typeof played === 'number' ? played : null, action: typeof action === 'string' ? action : null, track_key: key })) return false;
-  FAST_COLUMNS.forEach((c, i) => cols[i]!.push(row[c.name] ?? null));
+  for (const k in row) {
+    const v = row[k];
+    const j = COL_INDEX.get(k);
+    if (v === null || v === undefined || j === undefined) continue;
+    let col = b.cols[j];
+    if (!col) {
+      col = b.cols[j] = new Array<FastValue>(b.n).fill(null);
+      b.used.push(j);
+    }
+    col.push(v);
+  }
+  b.n++;
+  for (const j of b.used) if (b.cols[j]!.length < b.n) b.cols[j]!.push(null);
   return true;
 }
 
@@ -95,7 +122,7 @@ export function fastCanonicalNdjson(textBody: string, headKeys: ReadonlySet<stri
   if (!headKeys.has('listened_at')) return null;
   const lines = textBody.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const cols = emptyCols();
+  const b = builder();
   for (const line of lines) {
     let o: unknown;
     try {
@@ -106,7 +133,8 @@ export function fastCanonicalNdjson(textBody: string, headKeys: ReadonlySet<stri
     if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
     const rec = o as Record<string, unknown>;
     const row: Record<string, FastValue> = {};
-    for (const [k, v] of Object.entries(rec)) {
+    for (const k in rec) {
+      const v = rec[k];
       if (v === null || !COL_INDEX.has(k) || k === 'track_key') continue;
       if (k === 'listened_at') {
         const ms = timeMs(v);
@@ -134,9 +162,9 @@ export function fastCanonicalNdjson(textBody: string, headKeys: ReadonlySet<stri
     row['action'] ??= 'play';
     row['skipped'] ??= row['action'] === 'skip';
     if (!(ACTIONS as readonly string[]).includes(row['action'] as string)) return null;
-    if (!push(cols, row, onlyUser)) return null;
+    if (!push(b, row, onlyUser)) return null;
   }
-  return { n: lines.length, cols };
+  return { n: b.n, cols: b.cols };
 }
 
 const MBID = new RegExp(MBID_PATTERN);
@@ -161,7 +189,7 @@ function idOf(v: unknown, re: RegExp, prep: (s: string) => string): string | nul
  * reads them, for user `user`; null to stage them in SQL.
  */
 export function fastListenBrainz(listens: readonly LbListen[], user: string): FastRows | null {
-  const cols = emptyCols();
+  const b = builder();
   const lower = (s: string) => s.toLowerCase();
   for (const l of listens) {
     const s = l.listened_at;
@@ -195,9 +223,9 @@ export function fastListenBrainz(listens: readonly LbListen[], user: string): Fa
       platform: player ?? client ?? null,
       action: 'play',
     };
-    if (!push(cols, row, undefined)) return null;
+    if (!push(b, row, undefined)) return null;
   }
-  return { n: listens.length, cols };
+  return { n: b.n, cols: b.cols };
 }
 
 const DUCK: Record<string, DuckDBType> = { VARCHAR, BIGINT, BOOLEAN, TIMESTAMPTZ, INTEGER };
@@ -212,7 +240,7 @@ export interface FastItem {
 
 /** The columns `appendFast` writes: the staged columns, less the listen columns no row of these items has. */
 function fastColumns(items: readonly FastItem[], include: ReadonlySet<string>): { name: string; type: string; j: number }[] {
-  const used = FAST_COLUMNS.map((c, j) => ({ name: c.name, type: c.type, j })).filter(({ name, j }) => include.has(name) || items.some((it) => it.rows.cols[j]!.some((v) => v !== null)));
+  const used = FAST_COLUMNS.map((c, j) => ({ name: c.name, type: c.type, j })).filter(({ name, j }) => include.has(name) || items.some((it) => it.rows.cols[j] !== null));
   return [{ name: '_item', type: 'INTEGER', j: -1 }, { name: '_line', type: 'INTEGER', j: -2 }, { name: 'source', type: 'VARCHAR', j: -3 }, { name: 'origin', type: 'VARCHAR', j: -4 }, ...used];
 }
 
@@ -253,7 +281,7 @@ export async function appendFast(conn: DuckDBConnection, table: string, items: r
           else if (c.j === -2) (vec.items as Int32Array)[i] = r + 1;
           else if (c.j < 0) vec.setItem(i, c.j === -3 ? it.source : it.origin);
           else {
-            const v = it.rows.cols[c.j]![r]!;
+            const v = fastValue(it.rows, c.j, r);
             if (v === null) vec.setItem(i, null);
             else if (c.type === 'TIMESTAMPTZ') (vec.items as BigInt64Array)[i] = BigInt(v as number) * 1000n;
             else if (c.type === 'BIGINT') (vec.items as BigInt64Array)[i] = BigInt(v as number);

@@ -17,7 +17,7 @@ import { listenIdSql } from '../../model/keys.js';
 import { all, inTransaction, lit, scalar } from '../../util/db.js';
 import { errorMessage } from '../../util/errors.js';
 import { appendFast } from './fast-stage.js';
-import { appendAccepted, dedupe, type FastGroupItem } from './fast-commit.js';
+import { appendAccepted, dedupe, type FastGroupItem, type WriterTx } from './fast-commit.js';
 import { IdSet } from './id-set.js';
 import { stageGroup, type Body } from './stage-group.js';
 
@@ -59,7 +59,7 @@ export interface IngestorOptions {
   readonly dataDir: string;
   readonly conn: DuckDBConnection;
   /** A second connection of the same instance for flushes, so commits go on while Parquet is written. */
-  readonly flushConn?: DuckDBConnection;
+  readonly flushConn: DuckDBConnection;
   /** Most bodies one commit takes. */
   readonly maxGroup?: number;
 }
@@ -79,6 +79,8 @@ export class Ingestor {
   private readonly seen = new IdSet();
   /** fast-commit.ts's appender on ingest.pending, kept open between commits (opened on first use). */
   private appender: DuckDBAppender | null = null;
+  /** The writer's transaction the next fast group appends in (fast-commit.ts appendAccepted). */
+  private readonly tx: WriterTx = { open: false };
 
   private constructor(private readonly o: IngestorOptions) {
     this.tmpDir = join(dataPaths(o.dataDir).tmp, `ingest-${process.pid}`);
@@ -170,8 +172,16 @@ export class Ingestor {
     }
   }
 
+  /** Commits the writer's open (empty) transaction, before any work on it other than a fast group's. */
+  private async endTx(): Promise<void> {
+    if (!this.tx.open) return;
+    this.tx.open = false;
+    await this.o.conn.run('COMMIT');
+  }
+
   private async commit(bodies: readonly Body[]): Promise<IngestResult[]> {
     if (bodies.every((b) => b.fast)) return this.commitFast(bodies.map((b) => ({ rows: b.fast!, source: b.source, origin: b.origin })));
+    await this.endTx();
     const c = this.o.conn;
     const gid = `g${process.pid}_${++this.gid}`;
     const staged = `staged_${gid}`;
@@ -241,7 +251,7 @@ export class Ingestor {
     const base = this.seqNow;
     if (acc.n > 0) {
       this.appender ??= await this.o.conn.createAppender('pending', 'main', 'ingest');
-      await appendAccepted(this.o.conn, this.appender, items, acc, base + 1, Date.now());
+      await appendAccepted(this.o.conn, this.appender, items, acc, base + 1, Date.now(), this.tx);
       for (let k = 0; k < acc.n; k++) this.seen.add(acc.hi[k]!, acc.lo[k]!);
     }
     this.seqNow += acc.n;
@@ -314,7 +324,7 @@ export class Ingestor {
    * them already in the lake (the import's own duplicate check) and only drops them.
    */
   async flush(upTo: number): Promise<number> {
-    const c = this.o.flushConn ?? this.o.conn;
+    const c = this.o.flushConn;
     // Only one flush at a time; commits go on meanwhile (the rows it moves are committed and no longer change).
     if (this.flushing) return 0;
     this.flushing = true;
@@ -342,6 +352,7 @@ export class Ingestor {
       // The moved listens' ids go to `seen` (the lake's), and the sequence number is kept for when
       // `pending` is left empty, in the transaction that drops them.
       await this.exclusive(async () => {
+        await this.endTx();
         await inTransaction(this.o.conn, () =>
           this.o.conn.run(`INSERT INTO ingest.seen SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending WHERE seq <= ${upTo};
             INSERT OR REPLACE INTO ingest.meta SELECT 'seq', max(seq)::VARCHAR FROM ingest.pending WHERE seq <= ${upTo};
@@ -366,6 +377,7 @@ export class Ingestor {
   /** What a user is playing now (ListenBrainz playing_now): kept, not a listen. */
   setPlayingNow(user: string, meta: { track_name: string; artist_name: string; release_name?: string }): Promise<void> {
     return this.exclusive(async () => {
+      await this.endTx();
       await this.o.conn.run(
         `INSERT OR REPLACE INTO ingest.playing_now VALUES (${lit(user)}, now(), ${lit(meta.track_name)}, ${lit(meta.artist_name)}, ${meta.release_name === undefined ? 'NULL' : lit(meta.release_name)}, ${lit(JSON.stringify(meta))})`,
       );
@@ -374,9 +386,10 @@ export class Ingestor {
 
   async close(): Promise<void> {
     await this.lock;
+    await this.exclusive(() => this.endTx());
     this.appender?.closeSync();
     this.appender = null;
-    this.o.flushConn?.closeSync();
+    this.o.flushConn.closeSync();
     await rm(this.tmpDir, { recursive: true, force: true });
   }
 }
