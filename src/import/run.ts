@@ -74,14 +74,9 @@ async function assertSomethingRead(
   if (lines > 1) throw new InputError(file.origin, 'no record could be read with this format (is it the right --format, delimiter and quoting?)');
 }
 
-/** True when DuckDB refuses to read this CSV in parallel (quoted line breaks with null_padding). */
-async function needsSerialCsv(conn: DuckDBConnection, rawSql: string): Promise<boolean> {
-  try {
-    await conn.run(`SELECT count(*) FROM (${rawSql.replace(/rejects_table='[^']*', rejects_scan='[^']*'/, "rejects_table='serial_probe', rejects_scan='serial_probe_scan'")})`);
-    return false;
-  } catch (err) {
-    return /quoted new ?lines/i.test(errorMessage(err));
-  }
+/** True when DuckDB refused to read a CSV in parallel (quoted line breaks with null_padding). */
+function isSerialCsvError(err: unknown): boolean {
+  return /quoted new ?lines/i.test(errorMessage(err));
 }
 
 export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
@@ -130,23 +125,36 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         outcome.format = format.name;
         const id = `${importId}_${i}`;
         let raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id, tmpDir });
-        if (raw.csvRejects && (await needsSerialCsv(conn, raw.sql))) {
-          raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id, tmpDir, serial: true });
-        }
         for (const p of raw.preRejects) {
           await conn.run(
             `INSERT INTO ${rejectsTable} VALUES (${lit(importId)}, ${lit(file.origin)}, NULL, ${lit(raw.locKind)}, ${p.index}, '(record)', ${lit(p.reason)}, NULL, NULL)`,
           );
           outcome.extraRejects++;
         }
-        for (const stmt of raw.setup ?? []) await withProgress(conn, conn.run(stmt), report('stage', file.origin, i + 1, files.length));
+        const progress = report('stage', file.origin, i + 1, files.length);
         const outputs = format.outputs(sample, opts);
-        const source = await sharedSource(raw, outputs, id, (sql) => withProgress(conn, conn.run(sql), report('stage', file.origin, i + 1, files.length)));
-        for (const [k, out] of outputs.entries()) {
-          const stage = `stage_${id}_${k}`;
-          await withProgress(conn, conn.run(stageSql(stage, source, out)), report('stage', file.origin, i + 1, files.length));
-          staged.push({ stage, table: out.table, origin: file.origin, source: format.name, ord: i, locKind: raw.locKind, ...(source.lineOffset === undefined ? {} : { lineOffset: source.lineOffset }) });
+        const stageAll = async (r: typeof raw): Promise<StagedOutput[]> => {
+          for (const stmt of r.setup ?? []) await withProgress(conn, conn.run(stmt), progress);
+          const source = await sharedSource(r, outputs, id, (sql) => withProgress(conn, conn.run(sql), progress));
+          const out: StagedOutput[] = [];
+          for (const [k, o] of outputs.entries()) {
+            const stage = `stage_${id}_${k}`;
+            await withProgress(conn, conn.run(stageSql(stage, source, o)), progress);
+            out.push({ stage, table: o.table, origin: file.origin, source: format.name, ord: i, locKind: r.locKind, ...(source.lineOffset === undefined ? {} : { lineOffset: source.lineOffset }) });
+          }
+          return out;
+        };
+        let mine: StagedOutput[];
+        try {
+          mine = await stageAll(raw);
+        } catch (err) {
+          // DuckDB reads a CSV in parallel unless it meets a quoted line break (with null_padding); such a
+          // file is read again, serially. (Asking first cost every CSV import a whole extra pass.)
+          if (!raw.csvRejects || !isSerialCsvError(err)) throw err;
+          raw = await rawRelation(format.reader(sample, opts), { path: file.path, head: sample.head, id: `${id}s`, tmpDir, serial: true });
+          mine = await stageAll(raw);
         }
+        staged.push(...mine);
         if (raw.csvRejects) csvFixes.push({ table: raw.csvRejects.table, expected: raw.csvRejects.expected, outcome });
         if (raw.lineOffset !== undefined || raw.csvRejects) await assertSomethingRead(conn, file, staged.filter((s) => s.ord === i).map((s) => s.stage), raw.csvRejects?.table, raw.preRejects.length);
         opts.onProgress?.({ phase: 'stage', label: file.origin, step: i + 1, steps: files.length, percent: 100 });
