@@ -5,16 +5,16 @@
 // form the next group. (An appender flush outside a transaction commits too, but synchronously: the
 // event loop would stall on every sync and each group would be one request.) The SQL path's staging
 // table, id query and anti-join cost ~20 ms a commit whatever its size (planning, and a round trip
-// through a busy event loop per statement); this path costs two round trips, which is what lets many
+// through a busy event loop per statement); this path costs one round trip, which is what lets many
 // small submit-listens requests through. Ids of pending listens are not written elsewhere: on start the
 // server reads them from `pending` itself, and a flush moves them to `seen`. Bodies with anything
 // unusual still take the SQL path (ingestor.ts), whose rejects name the problem.
-import { BIGINT, BOOLEAN, DuckDBDataChunk, INTEGER, TIMESTAMPTZ, VARCHAR, type DuckDBAppender, type DuckDBConnection, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
-import bindings, { type Vector } from '@duckdb/node-bindings';
+import { DuckDBDataChunk, type DuckDBAppender, type DuckDBConnection } from '@duckdb/node-api';
 import { listenIdHex } from '../../model/keys.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
 import { FAST_COLUMNS, fastValue, type FastRows, type FastValue } from './fast-stage.js';
 import { IdSet } from './id-set.js';
+import { allNull, CHUNK, DUCK, fillVector, type Vec } from './vectors.js';
 
 export interface FastGroupItem {
   readonly rows: FastRows;
@@ -74,8 +74,6 @@ export function dedupe(items: readonly FastGroupItem[], seen: IdSet): Accepted {
   return { n, item, row, id, hi, lo, perItem };
 }
 
-const DUCK: Record<string, DuckDBType> = { VARCHAR, BIGINT, BOOLEAN, TIMESTAMPTZ, INTEGER };
-
 /**
  * The `pending` table's columns in order, as ingestSchema (src/serve/db.ts) creates them: `j` is the
  * column's place in a fast-stage.ts row (-1 for those this module fills: seq, listen_id, source, origin,
@@ -83,25 +81,6 @@ const DUCK: Record<string, DuckDBType> = { VARCHAR, BIGINT, BOOLEAN, TIMESTAMPTZ
  */
 const PENDING_LAYOUT = [{ name: 'seq', type: 'BIGINT' }, ...LISTEN_COLUMNS].map((c) => ({ name: c.name, type: c.type, j: FAST_COLUMNS.findIndex((f) => f.name === c.name) }));
 const PENDING_TYPES = PENDING_LAYOUT.map((c) => DUCK[c.type]!);
-const CHUNK = 2048;
-
-/** A fresh chunk's vector, as the package builds it: typed items for numbers and times, setItem for the rest. */
-interface Vec {
-  readonly items?: BigInt64Array | BigUint64Array;
-  readonly validity?: { data: BigUint64Array | null };
-  /** The native vector. */
-  readonly vector: Vector;
-  setItem(i: number, v: DuckDBValue): void;
-  flush(): void;
-}
-
-/** Marks every item of a fresh vector NULL: one bitmask fill, not a call per row. */
-function allNull(vec: Vec, m: number): void {
-  vec.setItem(0, null);
-  const bits = vec.validity?.data;
-  if (bits instanceof BigUint64Array) bits.fill(0n);
-  else for (let i = 1; i < m; i++) vec.setItem(i, null);
-}
 
 /** Whether the writer connection is inside the transaction the next group appends in. */
 export interface WriterTx {
@@ -136,54 +115,15 @@ export async function appendAccepted(conn: DuckDBConnection, pending: DuckDBAppe
 function appendRows(pending: DuckDBAppender, items: readonly FastGroupItem[], acc: Accepted, firstSeq: number, ingestedAtMs: number): void {
   // A listen column no row of the group has is NULL throughout.
   const cols = PENDING_LAYOUT.map((c) => ({ ...c, empty: c.j >= 0 && !items.some((it) => it.rows.cols[c.j] !== null) }));
-  const vals: FastValue[] = new Array<FastValue>(CHUNK);
   try {
     for (let off = 0; off < acc.n; off += CHUNK) {
       const m = Math.min(CHUNK, acc.n - off);
       const chunk = DuckDBDataChunk.create(PENDING_TYPES, m);
+      const item = (i: number) => items[acc.item[off + i]!]!;
       for (const [ci, c] of cols.entries()) {
         const vec = chunk.getColumnVector(ci) as unknown as Vec;
-        if (c.empty) {
-          allNull(vec, m);
-          vec.flush();
-          continue;
-        }
-        for (let i = 0; i < m; i++) {
-          const k = off + i;
-          const it = items[acc.item[k]!]!;
-          vals[i] =
-            c.name === 'seq' ? firstSeq + k
-            : c.name === 'ingested_at' ? ingestedAtMs
-            : c.name === 'listen_id' ? acc.id[k]!
-            : c.name === 'source' || c.name === 'origin' ? it[c.name]
-            : fastValue(it.rows, c.j, acc.row[k]!);
-        }
-        if (c.type === 'VARCHAR') {
-          // One value throughout (a group's source, origin, action): a constant vector, one call.
-          const v0 = vals[0];
-          let same = v0 !== null;
-          for (let i = 1; same && i < m; i++) same = vals[i] === v0;
-          if (same) {
-            bindings.vector_reference_value(vec.vector, bindings.create_varchar(v0 as string));
-            continue;
-          }
-          for (let i = 0; i < m; i++) {
-            const v = vals[i]!;
-            if (v === null) vec.setItem(i, null);
-            else bindings.vector_assign_string_element(vec.vector, i, v as string);
-          }
-        } else if (c.type === 'BIGINT' || c.type === 'TIMESTAMPTZ') {
-          const words = int64Words(vec);
-          const scale = c.type === 'TIMESTAMPTZ' ? 1000 : 1;
-          for (let i = 0; i < m; i++) {
-            const v = vals[i]!;
-            if (v === null) vec.setItem(i, null);
-            else setInt64(words, i, (v as number) * scale);
-          }
-        } else {
-          for (let i = 0; i < m; i++) vec.setItem(i, vals[i]!);
-        }
-        vec.flush();
+        if (c.empty) allNull(vec, m);
+        else fillVector(vec, c.type, m, columnValue(c, off, item, acc, firstSeq, ingestedAtMs));
       }
       pending.appendDataChunk(chunk);
     }
@@ -195,15 +135,28 @@ function appendRows(pending: DuckDBAppender, items: readonly FastGroupItem[], ac
   }
 }
 
-/** A 64-bit vector's items as 32-bit words (written without making a BigInt per value). */
-function int64Words(vec: Vec): Uint32Array {
-  const a = vec.items!;
-  return new Uint32Array(a.buffer, a.byteOffset, a.length * 2);
-}
-
-/** Item i of a 64-bit vector (little-endian words) set to the safe integer v. */
-function setInt64(words: Uint32Array, i: number, v: number): void {
-  const hi = Math.floor(v / 4294967296);
-  words[2 * i] = v - hi * 4294967296;
-  words[2 * i + 1] = hi >>> 0;
+/** Value i of a chunk (rows from `off`) in pending column `c`, chosen once per column. */
+function columnValue(
+  c: (typeof PENDING_LAYOUT)[number],
+  off: number,
+  item: (i: number) => FastGroupItem,
+  acc: Accepted,
+  firstSeq: number,
+  ingestedAtMs: number,
+): (i: number) => FastValue {
+  switch (c.name) {
+    case 'seq':
+      return (i) => firstSeq + off + i;
+    case 'ingested_at':
+      return () => ingestedAtMs;
+    case 'listen_id':
+      return (i) => acc.id[off + i]!;
+    case 'source':
+    case 'origin': {
+      const name = c.name;
+      return (i) => item(i)[name];
+    }
+    default:
+      return (i) => fastValue(item(i).rows, c.j, acc.row[off + i]!);
+  }
 }

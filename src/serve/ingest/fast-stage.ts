@@ -9,12 +9,13 @@
 // field, a time that is not plain ISO-8601 or a whole number of ms, non-ASCII ids...) sends the whole
 // body down the SQL path, which then names the problem. test/serve-fast-stage.test.ts holds the two
 // paths equal on generated records.
-import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, type DuckDBValue, BIGINT, BOOLEAN, INTEGER, TIMESTAMPTZ, VARCHAR } from '@duckdb/node-api';
+import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, VARCHAR } from '@duckdb/node-api';
 import { FIRST_MBID_PATTERN, ISRC_PATTERN, MBID_PATTERN, SPOTIFY_TRACK_PATTERN } from '../../formats/listenbrainz.js';
 import { trackKey } from '../../model/keys.js';
 import { ACTIONS, checkListen } from '../../model/rules.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
 import type { LbListen } from '../lb-validate.js';
+import { allNull, CHUNK, DUCK, fillVector, type Vec } from './vectors.js';
 
 /** Columns a staged row has, in table order (the pipeline's own — listen_id, source, origin, ingested_at — excepted). */
 export const FAST_COLUMNS = LISTEN_COLUMNS.filter((c) => !['listen_id', 'source', 'origin', 'ingested_at'].includes(c.name));
@@ -228,9 +229,6 @@ export function fastListenBrainz(listens: readonly LbListen[], user: string): Fa
   return { n: b.n, cols: b.cols };
 }
 
-const DUCK: Record<string, DuckDBType> = { VARCHAR, BIGINT, BOOLEAN, TIMESTAMPTZ, INTEGER };
-const CHUNK = 2048;
-
 export interface FastItem {
   readonly item: number;
   readonly rows: FastRows;
@@ -242,13 +240,6 @@ export interface FastItem {
 function fastColumns(items: readonly FastItem[], include: ReadonlySet<string>): { name: string; type: string; j: number }[] {
   const used = FAST_COLUMNS.map((c, j) => ({ name: c.name, type: c.type, j })).filter(({ name, j }) => include.has(name) || items.some((it) => it.rows.cols[j] !== null));
   return [{ name: '_item', type: 'INTEGER', j: -1 }, { name: '_line', type: 'INTEGER', j: -2 }, { name: 'source', type: 'VARCHAR', j: -3 }, { name: 'origin', type: 'VARCHAR', j: -4 }, ...used];
-}
-
-/** A vector of a fresh chunk as the package builds it: typed items for numbers and times, setItem for the rest. */
-interface Vec {
-  readonly items?: Int32Array | BigInt64Array;
-  setItem(i: number, v: DuckDBValue): void;
-  flush(): void;
 }
 
 /**
@@ -272,29 +263,19 @@ export async function appendFast(conn: DuckDBConnection, table: string, items: r
     for (let off = 0; off < n; off += CHUNK) {
       const m = Math.min(CHUNK, n - off);
       const chunk = DuckDBDataChunk.create(types, m);
-      cols.forEach((c, ci) => {
+      const at = (i: number) => items[itemOf[off + i]!]!;
+      const row = (i: number) => rowOf[off + i]!;
+      for (const [ci, c] of cols.entries()) {
         const vec = chunk.getColumnVector(ci) as unknown as Vec;
-        for (let i = 0; i < m; i++) {
-          const it = items[itemOf[off + i]!]!;
-          const r = rowOf[off + i]!;
-          if (c.j === -1) (vec.items as Int32Array)[i] = it.item;
-          else if (c.j === -2) (vec.items as Int32Array)[i] = r + 1;
-          else if (c.j < 0) vec.setItem(i, c.j === -3 ? it.source : it.origin);
-          else {
-            const v = fastValue(it.rows, c.j, r);
-            if (v === null) vec.setItem(i, null);
-            else if (c.type === 'TIMESTAMPTZ') (vec.items as BigInt64Array)[i] = BigInt(v as number) * 1000n;
-            else if (c.type === 'BIGINT') (vec.items as BigInt64Array)[i] = BigInt(v as number);
-            else vec.setItem(i, v);
-          }
-        }
-        vec.flush();
-      });
-      for (let j = cols.length; j < types.length; j++) {
-        const vec = chunk.getColumnVector(j) as unknown as Vec;
-        for (let i = 0; i < m; i++) vec.setItem(i, null);
-        vec.flush();
+        const value: (i: number) => FastValue =
+          c.j === -1 ? (i) => at(i).item
+          : c.j === -2 ? (i) => row(i) + 1
+          : c.j === -3 ? (i) => at(i).source
+          : c.j === -4 ? (i) => at(i).origin
+          : (i) => fastValue(at(i).rows, c.j, row(i));
+        fillVector(vec, c.type, m, value);
       }
+      for (let j = cols.length; j < types.length; j++) allNull(chunk.getColumnVector(j) as unknown as Vec, m);
       appender.appendDataChunk(chunk);
     }
     appender.flushSync();

@@ -21,6 +21,9 @@ import { appendAccepted, dedupe, type FastGroupItem, type WriterTx } from './fas
 import { IdSet } from './id-set.js';
 import { stageGroup, type Body } from './stage-group.js';
 
+/** The id (UBIGINT) of every listen stored: the lake's (`seen`) and those still in `pending`. */
+const STORED_IDS = `SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending`;
+
 export interface Reject {
   /** Line (NDJSON) or record (JSON array / payload item) within the request, 1-based. */
   readonly line: number | null;
@@ -90,7 +93,7 @@ export class Ingestor {
     const ing = new Ingestor(o);
     await mkdir(ing.tmpDir, { recursive: true });
     await ing.initSeen();
-    await ing.loadIds(`SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending`);
+    await ing.loadIds(STORED_IDS);
     ing.seqNow = Number((await scalar(o.conn, `SELECT coalesce(max(seq), (SELECT TRY_CAST(v AS BIGINT) FROM ingest.meta WHERE k = 'seq'), 0) FROM ingest.pending`)) ?? 0);
     return ing;
   }
@@ -198,7 +201,7 @@ export class Ingestor {
         WITH k AS (SELECT rowid AS r, _item::BIGINT * 4294967296 + _line AS pos, listen_id, ('0x' || listen_id)::UBIGINT AS _id
                    FROM (SELECT rowid, _item, _line, ${listenIdSql(col('user_id'), col('listened_at'), col('track_key'))} AS listen_id FROM ${staged} WHERE _reason IS NULL)),
         f AS (SELECT _id, arg_min(r, pos) AS r, min(pos) AS pos, any_value(listen_id) AS listen_id FROM k GROUP BY _id)
-        SELECT r, _id, listen_id, ${this.seqNow} + row_number() OVER (ORDER BY pos) AS seq FROM f ANTI JOIN (SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ingest.pending) s ON s.id = f._id`);
+        SELECT r, _id, listen_id, ${this.seqNow} + row_number() OVER (ORDER BY pos) AS seq FROM f ANTI JOIN (${STORED_IDS}) s ON s.id = f._id`);
       // Per request: rejected, valid and accepted (valid but not accepted: a duplicate).
       let n = 0;
       let rejected = 0;
@@ -385,7 +388,6 @@ export class Ingestor {
   }
 
   async close(): Promise<void> {
-    await this.lock;
     await this.exclusive(() => this.endTx());
     this.appender?.closeSync();
     this.appender = null;
