@@ -3,6 +3,7 @@
 // per month, nothing to do the second time, a cut-off compaction finished or undone, no compaction while a
 // stream holds the data directory.
 import { test } from 'node:test';
+import { createHash } from 'node:crypto';
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
@@ -181,4 +182,65 @@ test('after eight imports into one month, imports and the server suggest compact
     await compactLake({ dataDir: data });
     assert.equal(compactionHint(dataPaths(data)), null);
     assert.equal(filesIn(data).length, 1);
+  }));
+
+/** md5 of user, start in ms and track key, first 16 hex digits: the listen_id, spelled out here independently. */
+const expectedId = (user: string, iso: string, key: string): string =>
+  createHash('md5').update(`${user}\u001f${Date.parse(iso)}\u001f${key}`).digest('hex').slice(0, 16);
+
+test('a large import writes listens in file order, listen_id left to readers; compaction sorts them and stores the ids', () =>
+  withLake([], async (dir, data) => {
+    const s = await runImport({ inputs: await writeFiles(join(dir, 'big'), { 'events.csv': FIRST }), dataDir: data, sortAtImport: 4 });
+    assert.equal(s.totals.accepted, 5);
+    const files = filesIn(data);
+    assert.deepEqual(files.map((f) => f.split('/').pop()!.split('-')[0]), ['unsorted', 'unsorted']);
+    // January in the file's order: zed, amy, zed, amy.
+    const jan = files.find((f) => f.includes('month=2026-01'))!;
+    assert.deepEqual((await fileRows(jan)).map((x) => x['user_id']), ['zed', 'amy', 'zed', 'amy']);
+    const db = await openDb();
+    try {
+      const stored = (await db.conn.runAndReadAll(`SELECT count(listen_id) FROM read_parquet(${lit(jan)})`)).getRows()[0]![0];
+      assert.equal(Number(stored), 0);
+    } finally {
+      db.close();
+    }
+    const ids = await q(data, `SELECT user_id, strftime(listened_at, '%Y-%m-%dT%H:%M:%SZ') AS at, track_key, listen_id FROM listens ORDER BY ALL`);
+    assert.equal(ids.length, 5);
+    for (const r of ids) assert.equal(r['listen_id'], expectedId(String(r['user_id']), String(r['at']), String(r['track_key'])));
+    assert.match(compactionHint(dataPaths(data)) ?? '', /^2 months are in file order .*earshot lake compact --data /);
+
+    const before = await q(data, ALL);
+    const r = await compactLake({ dataDir: data });
+    assert.deepEqual({ months: r.months, filesBefore: r.filesBefore, rows: r.rows }, { months: 2, filesBefore: 2, rows: 5 });
+    assert.equal(compactionHint(dataPaths(data)), null);
+    assert.deepEqual(await q(data, ALL), before);
+    const after = filesIn(data);
+    assert.ok(after.every((f) => f.split('/').pop()!.startsWith('part-')));
+    const janAfter = after.find((f) => f.includes('month=2026-01'))!;
+    assert.deepEqual((await fileRows(janAfter)).map((x) => x['user_id']), ['amy', 'amy', 'zed', 'zed']);
+    const db2 = await openDb();
+    try {
+      const rows = (await db2.conn.runAndReadAll(`SELECT user_id, strftime(listened_at, '%Y-%m-%dT%H:%M:%SZ') AS at, track_key, listen_id FROM read_parquet(${lit(janAfter)})`)).getRowObjectsJson();
+      for (const x of rows) assert.equal(x['listen_id'], expectedId(String(x['user_id']), String(x['at']), String(x['track_key'])));
+    } finally {
+      db2.close();
+    }
+    // And importing the same file again finds every listen already there.
+    const dup = await runImport({ inputs: [join(dir, 'big')], dataDir: data, sortAtImport: 4 });
+    assert.equal(dup.totals.duplicatesInLake, 5);
+  }));
+
+test('an import writes one folder per month that has listens, also across a gap, and over many months', () =>
+  withLake([], async (dir, data) => {
+    const gap = `${HEAD}e1,2026-01-10T10:00:00Z,amy,t1,a1,complete,,,200,\ne2,2026-03-10T10:00:00Z,amy,t2,a1,complete,,,200,\n`;
+    await importCsv(dir, data, 'gap', gap);
+    assert.deepEqual(folders(data), ['month=2026-01', 'month=2026-03']);
+    // Twenty months (past the one-COPY-per-month limit): one partitioned write.
+    const lines = Array.from({ length: 20 }, (_, i) => `m${i},${2023 + Math.floor(i / 12)}-${String((i % 12) + 1).padStart(2, '0')}-15T12:00:00Z,bob,t1,a1,complete,,,200,`);
+    await importCsv(dir, data, 'many', `${HEAD}${lines.join('\n')}\n`);
+    const many = folders(data).filter((f) => f < 'month=2026');
+    assert.equal(many.length, 20);
+    assert.equal(many[0], 'month=2023-01');
+    assert.equal(many[19], 'month=2024-08');
+    assert.equal(Number((await q(data, 'SELECT count(*) AS n FROM listens'))[0]!['n']), 22);
   }));

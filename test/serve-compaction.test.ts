@@ -1,11 +1,14 @@
 // The server compacts the lake itself: each flush adds a file to the month, and once a month has eight,
-// the flusher merges all but the largest into one. Every listen stays readable exactly once.
+// the flusher merges all but the largest into one. Every listen stays readable exactly once. A month a
+// large import left in file order is sorted too.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { runImport } from '../src/import/run.js';
 import { dataPaths } from '../src/lake/paths.js';
-import { one, tempDir } from './helpers/lake.js';
+import { one, q, tempDir } from './helpers/lake.js';
 import { call, testServer, until } from './helpers/serve.js';
 
 test('flushes add a file each; at eight the server merges all but the largest, and every listen is there once', async () => {
@@ -44,6 +47,32 @@ test('flushes add a file each; at eight the server merges all but the largest, a
     assert.equal(await one(dir, 'SELECT count(DISTINCT listen_id) FROM listens'), 50);
   } finally {
     await s.close();
+    await cleanup();
+  }
+});
+
+test('a month a large import left in file order is sorted by the server without any flush', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const csv = join(dir, 'events.csv');
+    await writeFile(
+      csv,
+      'event_id,event_ts,user_id,song_id,artist_id,action,device,location,song_duration,session_id\n' +
+        'e1,2026-04-09T10:00:00Z,zed,t1,a1,complete,,,200,\ne2,2026-04-02T10:00:00Z,amy,t2,a1,complete,,,200,\ne3,2026-04-05T10:00:00Z,bob,t1,a1,complete,,,200,\n',
+    );
+    const data = join(dir, 'data');
+    await runImport({ inputs: [csv], dataDir: data, sortAtImport: 0 });
+    const month = join(dataPaths(data).table('listens'), 'month=2026-04');
+    const names = () => readdirSync(month).filter((f) => f.endsWith('.parquet'));
+    assert.ok(names()[0]!.startsWith('unsorted-'));
+    const s = await testServer(data, { checkpointEveryMs: 100, config: { flushEveryMs: 150 } });
+    try {
+      assert.ok(await until(async () => names().length === 1 && names()[0]!.startsWith('part-'), 15_000), `still ${names().join(', ')}`);
+    } finally {
+      await s.close();
+    }
+    assert.deepEqual((await q(data, 'SELECT user_id FROM listens')).map((r) => r['user_id']), ['amy', 'bob', 'zed']);
+  } finally {
     await cleanup();
   }
 });

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { tableSpec, type TableName } from '../model/schema.js';
 import { all, lit, scalar } from '../util/db.js';
-import { LISTEN_ORDER, LISTEN_ROW_GROUP, UTC_DAY } from '../lake/layout.js';
+import { LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, SORT_AT_IMPORT, UNSORTED_PREFIX, UTC_DAY } from '../lake/layout.js';
 import type { DataPaths } from '../lake/paths.js';
 import { tableRelation } from '../lake/views.js';
 import { TABLE_IMPORT } from './tables.js';
@@ -44,10 +44,28 @@ export interface CommitContext {
   readonly ingestedAt: string;
   /** Temp table collecting every reject of the import. */
   readonly rejectsTable: string;
+  /** Most listens an import writes sorted (default SORT_AT_IMPORT; tests lower it). */
+  readonly sortAtImport?: number;
 }
 
 /** Tables in commit order: catalogues first, so listens can take names from them. */
 export const COMMIT_ORDER: readonly TableName[] = ['tracks', 'artists', 'tags', 'listens', 'other_plays', 'play_counts', 'artist_tags'];
+
+/** Most months of listens an import writes one COPY each; past it, one partitioned COPY (see commitTable). */
+const MONTHS_ONE_BY_ONE = 12;
+
+/** The months from `lo` to `hi` (YYYY-MM), plus `after` more. */
+function monthsBetween(lo: string, hi: string, after = 0): string[] {
+  const out: string[] = [];
+  let [y, m] = lo.split('-').map(Number) as [number, number];
+  const end = hi.split('-').map(Number) as [number, number];
+  let extra = after;
+  while (y < end[0] || (y === end[0] && m <= end[1]) || extra-- > 0) {
+    out.push(`${y}-${String(m).padStart(2, '0')}`);
+    if (++m > 12) [y, m] = [y + 1, 1];
+  }
+  return out;
+}
 
 /** The key columns of a table, quoted, optionally qualified. */
 function keyCols(table: TableName, alias = ''): string[] {
@@ -135,10 +153,10 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
   const tracksSrc = tracksRel ? `(${tracksRel})` : null;
   const enrich: Record<string, string> = tracksSrc ? { track_name: 'title', artist_name: 'artist_name', album_name: 'album_name' } : {};
   // Two layers: `rows` reads the columns that vary from row to row (and, for listens, sorts them); the
-  // outer SELECT adds what is computed or constant: NULL for columns the input does not have, origin and
-  // source from the stage's number, ingested_at, listen_id, dt and month. Computed before a sort they would
-  // be carried through it: 20 all-NULL columns and a 16-character hash per row made the sort of 10M
-  // listens hold 5 GB.
+  // outer SELECT adds what is computed or constant: NULL for columns the input does not have (listen_id
+  // among them: src/lake/layout.ts), origin and source from the stage's number, ingested_at, dt and month.
+  // Computed before a sort they would be carried through it: 20 all-NULL columns and a 16-character hash
+  // per row made the sort of 10M listens hold 5 GB.
   const inner = ['a._sid AS _sid'];
   const outer = spec.columns.map((c) => {
     if (c.name === 'ingested_at') return `TIMESTAMPTZ ${lit(ctx.ingestedAt)} AS ingested_at`;
@@ -147,46 +165,65 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
       const one = values.every((v) => v === values[0]);
       return `${one ? lit(values[0]!) : `CASE r._sid ${values.map((v, i) => `WHEN ${i} THEN ${lit(v)}`).join(' ')} END`} AS "${c.name}"`;
     }
-    const computed = TABLE_IMPORT[table].written?.[c.name];
-    if (computed) return `${computed((n) => `r."${n}"`)} AS "${c.name}"`;
     const fromCatalogue = enrich[c.name];
     if (!have.has(c.name) && !fromCatalogue) return `NULL::${c.type} AS "${c.name}"`;
     const own = have.has(c.name) ? `a."${c.name}"` : `NULL::${c.type}`;
     inner.push(`${fromCatalogue ? `coalesce(${own}, t."${fromCatalogue}")` : own} AS "${c.name}"`);
     return `r."${c.name}"`;
   });
-  // The UTC day, and its month, which names the file's folder (src/lake/layout.ts).
-  if (table === 'listens') outer.push(`${UTC_DAY('r.listened_at')} AS dt`, `strftime(${UTC_DAY('r.listened_at')}, '%Y-%m') AS month`);
+  // The UTC day (src/lake/layout.ts).
+  if (table === 'listens') outer.push(`${UTC_DAY('r.listened_at')} AS dt`);
   const join_ = tracksSrc
     ? `LEFT JOIN (SELECT track_key, any_value(title) AS title, any_value(artist_name) AS artist_name, any_value(album_name) AS album_name FROM ${tracksSrc} GROUP BY track_key) t ON t.track_key = a.track_key`
     : '';
   const where = 'a._reason IS NULL AND a._dup IS NULL';
+  for (const c of byOrigin.values()) c.accepted = c.read - c.rejected - c.duplicatesInImport - c.duplicatesInLake;
+  const accepted = [...byOrigin.values()].reduce((n, c) => n + c.accepted, 0);
+  // Listens are written in the lake's order (user, then time) unless there are too many to sort cheaply:
+  // then in file order, into `unsorted-*` files that compaction sorts (src/lake/layout.ts).
+  const sorted = table === 'listens' && accepted <= (ctx.sortAtImport ?? SORT_AT_IMPORT);
   const tmpRoot = join(paths.tmp, ctx.importId, table);
   await rm(tmpRoot, { recursive: true, force: true });
   await mkdir(tmpRoot, { recursive: true });
-  const target =
-    table === 'listens'
-      ? `${lit(tmpRoot)} (FORMAT parquet, PARTITION_BY (month), FILENAME_PATTERN ${lit(`part-${ctx.importId}-{i}`)}, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP}, OVERWRITE_OR_IGNORE)`
-      : `${lit(join(tmpRoot, `part-${ctx.importId}.parquet`))} (FORMAT parquet)`;
-  const rows = `SELECT ${inner.join(', ')} FROM ${view} a ${join_} WHERE ${where}`;
-  const copy = (select: string) => `COPY (SELECT ${outer.join(', ')} FROM (${select}) r) TO ${target}`;
-  let written: number;
-  if (table === 'listens') {
-    // Listens are written in the lake's order (user, then time), keeping insertion order (which was also
-    // faster here than without it).
-    written = num(await scalar(conn, copy(`${rows} ORDER BY ${LISTEN_ORDER}`)));
-  } else {
-    // Other tables in any order, which keeps both threads busy. (Staging needs the order kept, so it is
-    // switched off only around this write.)
-    await conn.run('SET preserve_insertion_order = false');
-    try {
-      written = num(await scalar(conn, copy(rows)));
-    } finally {
-      await conn.run('SET preserve_insertion_order = true');
+  const name = `${sorted || table !== 'listens' ? 'part-' : UNSORTED_PREFIX}${ctx.importId}`;
+  const rows = (filter = '') => `SELECT ${inner.join(', ')} FROM ${view} a ${join_} WHERE ${where}${filter}${sorted ? ` ORDER BY ${LISTEN_ORDER}` : ''}`;
+  const copy = (select: string, to: string, extra = '') => `COPY (SELECT ${outer.join(', ')}${extra} FROM (${select}) r) TO ${to}`;
+  // Sorted, insertion order kept (which was also faster here); otherwise in any order, which keeps both
+  // threads busy. (Staging needs the order kept, so it is switched off only around this write.)
+  if (!sorted) await conn.run('SET preserve_insertion_order = false');
+  let written = 0;
+  try {
+    if (table !== 'listens') {
+      written = num(await scalar(conn, copy(rows(), `${lit(join(tmpRoot, `${name}.parquet`))} (FORMAT parquet)`)));
+    } else {
+      const span = (await all(conn, `SELECT strftime(min(${UTC_DAY('a.listened_at')}), '%Y-%m') AS lo, strftime(max(${UTC_DAY('a.listened_at')}), '%Y-%m') AS hi FROM ${view} a WHERE ${where}`))[0];
+      const months = span?.['lo'] ? monthsBetween(String(span['lo']), String(span['hi'])) : [];
+      const opts = `FORMAT parquet, ROW_GROUP_SIZE ${LISTEN_ROW_GROUP}`;
+      if (months.length <= MONTHS_ONE_BY_ONE) {
+        // One COPY per month: a partitioned COPY of 10M listens took twice as long, most of it buffering
+        // the all-NULL columns per partition. Each month's scan of the staged rows skips the others' row
+        // groups when the file is in time order, as exports and event logs are.
+        for (const m of months) {
+          const next = monthsBetween(m, m, 1)[1]!;
+          const dir = join(tmpRoot, `${MONTH_PREFIX}${m}`);
+          await mkdir(dir, { recursive: true });
+          const file = join(dir, `${name}-0.parquet`);
+          const filter = ` AND a.listened_at >= TIMESTAMPTZ '${m}-01 00:00:00+00' AND a.listened_at < TIMESTAMPTZ '${next}-01 00:00:00+00'`;
+          const n = num(await scalar(conn, copy(rows(filter), `${lit(file)} (${opts})`)));
+          // A month between the first and the last with no listens gets no file.
+          if (n === 0) await rm(dir, { recursive: true, force: true });
+          written += n;
+        }
+      } else {
+        // Many months: one partitioned COPY, which scans the staged rows once.
+        const month = `, strftime(${UTC_DAY('r.listened_at')}, '%Y-%m') AS month`;
+        written = num(await scalar(conn, copy(rows(), `${lit(tmpRoot)} (${opts}, PARTITION_BY (month), FILENAME_PATTERN ${lit(`${name}-{i}`)}, OVERWRITE_OR_IGNORE)`, month)));
+      }
     }
+  } finally {
+    if (!sorted) await conn.run('SET preserve_insertion_order = true');
   }
 
-  for (const c of byOrigin.values()) c.accepted = c.read - c.rejected - c.duplicatesInImport - c.duplicatesInLake;
   if (written > 0) await publish(tmpRoot, paths.table(table));
   await rm(tmpRoot, { recursive: true, force: true });
   return { table, written, byOrigin };

@@ -23,6 +23,8 @@ export interface ImportOptions extends FormatOptions {
   readonly dataDir: string;
   readonly format?: string;
   readonly onProgress?: (p: ImportProgress) => void;
+  /** Most listens written sorted (src/lake/layout.ts SORT_AT_IMPORT); tests lower it. */
+  readonly sortAtImport?: number;
 }
 
 export interface ImportProgress {
@@ -168,7 +170,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     const order = COMMIT_ORDER.filter((t) => staged.some((s) => s.table === t));
     for (const [k, t] of order.entries()) {
       const mine = staged.filter((s) => s.table === t);
-      const res = await withProgress(conn, commitTable({ conn, paths, importId, ingestedAt: new Date().toISOString(), rejectsTable }, t, mine), report('commit', t, k + 1, order.length));
+      const res = await withProgress(conn, commitTable({ conn, paths, importId, ingestedAt: new Date().toISOString(), rejectsTable, ...(opts.sortAtImport === undefined ? {} : { sortAtImport: opts.sortAtImport }) }, t, mine), report('commit', t, k + 1, order.length));
       tables.push({ table: t, written: res.written });
       for (const [origin, c] of res.byOrigin) {
         if (!byFileTable.has(origin)) byFileTable.set(origin, new Map());

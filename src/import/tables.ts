@@ -18,8 +18,6 @@ export interface TableImport {
   readonly rules: readonly TableRule[];
   /** Columns whose values identify a row: a second row with the same key is a duplicate. */
   readonly key: readonly string[];
-  /** Columns computed only as accepted rows are written (from staged columns). */
-  readonly written?: Readonly<Record<string, (c: Col) => string>>;
 }
 
 const present = (field: string, expected: string): TableRule => ({
@@ -32,10 +30,9 @@ export const TABLE_IMPORT: Readonly<Record<TableName, TableImport>> = {
   listens: {
     derived: { track_key: (c) => trackKeySql(c) },
     rules: LISTEN_RULES,
-    // listen_id is a hash of exactly these; deduping on them directly spares hashing every staged row,
-    // and listen_id is computed once, as the rows are written.
+    // listen_id is a hash of exactly these; deduping on them directly spares hashing every staged row.
+    // Imports leave listen_id empty in the files; readers compute it (src/lake/layout.ts).
     key: ['user_id', 'listened_at', 'track_key'],
-    written: { listen_id: (c) => listenIdSql(c('user_id'), c('listened_at'), c('track_key')) },
   },
   tracks: {
     derived: {

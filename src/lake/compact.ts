@@ -1,6 +1,7 @@
 // Lake compaction: rewrites each month of listens that has more than one file (every import and every
-// server flush adds one) or still has day folders from an older earshot into one file, sorted by user
-// and time (src/lake/layout.ts), so reads open one file per month and skip most of it.
+// server flush adds one), a file in file order (a large import's), or still has day folders from an
+// older earshot into one file, sorted by user and time, listen_id stored (src/lake/layout.ts), so reads
+// open one file per month and skip most of it.
 //
 // The swap is journalled: the new file is written aside, a journal naming it and the files it replaces is
 // synced, the new file is renamed into place, the old ones are removed, the journal goes. A process that
@@ -88,33 +89,42 @@ export interface MonthPlan {
   readonly monthFiles: readonly string[];
   /** Files in day folders (dt only in the path). */
   readonly dayFiles: readonly string[];
+  /** Some file's rows are in file order. */
+  readonly unsorted: boolean;
 }
 
 /** Every file a month's compaction reads and replaces. */
 export const planFiles = (m: MonthPlan): string[] => [...m.monthFiles, ...m.dayFiles];
 
-/** The months that need compacting: more than one file, or any file in a day folder. */
+/** The months that need compacting: more than one file, a file in file order, or any file in a day folder. */
 export function compactionPlan(paths: DataPaths): MonthPlan[] {
-  const byMonth = new Map<string, { monthFiles: string[]; dayFiles: string[] }>();
+  const byMonth = new Map<string, { monthFiles: string[]; dayFiles: string[]; unsorted: boolean }>();
   for (const p of listenPartitions(paths.table('listens'))) {
     let m = byMonth.get(p.month);
-    if (!m) byMonth.set(p.month, (m = { monthFiles: [], dayFiles: [] }));
+    if (!m) byMonth.set(p.month, (m = { monthFiles: [], dayFiles: [], unsorted: false }));
     (p.kind === 'month' ? m.monthFiles : m.dayFiles).push(...p.files);
+    m.unsorted ||= p.unsorted;
   }
-  return [...byMonth].filter(([, m]) => m.monthFiles.length > 1 || m.dayFiles.length > 0).map(([month, m]) => ({ month, ...m }));
+  return [...byMonth].filter(([, m]) => m.monthFiles.length > 1 || m.dayFiles.length > 0 || m.unsorted).map(([month, m]) => ({ month, ...m }));
 }
 
 /** Files in one month of listens past which imports and the server suggest compaction. */
 export const CROWDED_MONTH = 8;
 
-/** The months with CROWDED_MONTH files or more. */
-export const crowdedMonths = (paths: DataPaths): MonthPlan[] => compactionPlan(paths).filter((m) => planFiles(m).length >= CROWDED_MONTH);
+/** The months with CROWDED_MONTH files or more, or a file in file order. */
+export const crowdedMonths = (paths: DataPaths): MonthPlan[] => compactionPlan(paths).filter((m) => m.unsorted || planFiles(m).length >= CROWDED_MONTH);
 
-/** A line suggesting `earshot lake compact` when some month has CROWDED_MONTH files or more, else null. */
+/** A line suggesting `earshot lake compact` when some month has CROWDED_MONTH files or more or is in file order, else null. */
 export function compactionHint(paths: DataPaths): string | null {
-  const crowded = crowdedMonths(paths).length;
-  if (crowded === 0) return null;
-  return `${crowded} month${crowded === 1 ? ' has' : 's have'} ${CROWDED_MONTH} or more listens files (each import and server flush adds one): \`earshot lake compact --data ${paths.root}\` makes each one file, and recaps and profiles read faster`;
+  const plan = crowdedMonths(paths);
+  if (plan.length === 0) return null;
+  const unsorted = plan.filter((m) => m.unsorted).length;
+  const crowded = plan.length - unsorted;
+  const why = [
+    unsorted > 0 ? `${unsorted} month${unsorted === 1 ? ' is' : 's are'} in file order (a large import leaves the sort to compaction)` : '',
+    crowded > 0 ? `${crowded} month${crowded === 1 ? ' has' : 's have'} ${CROWDED_MONTH} or more listens files (each import and server flush adds one)` : '',
+  ].filter(Boolean);
+  return `${why.join('; ')}: \`earshot lake compact --data ${paths.root}\` makes each month one sorted file, and recaps and profiles read faster (a running server does it by itself)`;
 }
 
 export interface CompactResult {

@@ -1,16 +1,27 @@
 // How listens are laid out in the lake, in one place for the writers (import, server flush, compaction)
 // and the readers (the lake views, the stream's lake replay).
 //
-// One folder per UTC month, `listens/month=YYYY-MM/`, every file sorted by user, then time, with `dt`
-// (the UTC day) as a column. A per-user read (a recap, a profile) opens a few files and skips most of
-// their row groups on their user_id statistics. Day folders (`listens/dt=YYYY-MM-DD/`, dt only in the
-// path, rows in any order; lakes written before this) made every such read open one file per day of
-// history, ~0.8 ms of CPU each; they are still read, and `earshot lake compact` moves them over.
+// One folder per UTC month, `listens/month=YYYY-MM/`, with `dt` (the UTC day) as a column. Files are
+// sorted by user, then time, so a per-user read (a recap, a profile) opens a few files and skips most of
+// their row groups on their user_id statistics. The exception: an import of more than SORT_AT_IMPORT
+// listens writes them in file order, as `unsorted-*.parquet` (sorting 10M rows took longer than the rest
+// of the import together), and compaction sorts those months later. Files written by imports leave
+// listen_id empty: it is a hash of three stored columns, computed as the files are read (listensSelect)
+// and stored once compaction rewrites them (computing and storing it took ~3 s of a 10M-row import).
+//
+// Day folders (`listens/dt=YYYY-MM-DD/`, dt only in the path, rows in any order; lakes written before
+// this) made every per-user read open one file per day of history, ~0.8 ms of CPU each; they are still
+// read, and `earshot lake compact` moves them over.
 import { existsSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { listenIdSql } from '../model/keys.js';
 import { tableSpec } from '../model/schema.js';
 
 export const MONTH_PREFIX = 'month=';
+/** The name of a listens file whose rows are in file order, not sorted (compaction sorts them). */
+export const UNSORTED_PREFIX = 'unsorted-';
+/** Imports of up to this many listens write them sorted; larger ones leave the sort to compaction. */
+export const SORT_AT_IMPORT = 1_000_000;
 export const DAY_PREFIX = 'dt=';
 
 /** A TIMESTAMPTZ's UTC day, by arithmetic on epoch ms: the day a cast through UTC gives, without the ICU calendar. */
@@ -31,7 +42,12 @@ export const LISTEN_ROW_GROUP = 16_384;
  * null when there are none; null when both are.
  */
 export function listensSelect(monthFiles: string | null, dayFiles: string | null): string | null {
-  const cols = [...tableSpec('listens').columns.map((c) => `"${c.name}"`), 'dt'].join(', ');
+  const cols = [
+    ...tableSpec('listens').columns.map((c) =>
+      c.name === 'listen_id' ? `coalesce(listen_id, ${listenIdSql('user_id', 'listened_at', 'track_key')}) AS listen_id` : `"${c.name}"`,
+    ),
+    'dt',
+  ].join(', ');
   const parts: string[] = [];
   if (monthFiles) parts.push(`SELECT ${cols} FROM read_parquet(${monthFiles}, hive_partitioning=false)`);
   if (dayFiles) parts.push(`SELECT ${cols} FROM read_parquet(${dayFiles}, hive_partitioning=true, hive_types={dt: DATE})`);
@@ -48,7 +64,12 @@ export interface Partition {
   readonly first: string;
   /** Its .parquet files, sorted by name, as full paths. */
   readonly files: string[];
+  /** True when some file's rows are in file order (UNSORTED_PREFIX). */
+  readonly unsorted: boolean;
 }
+
+/** True for a listens file written in file order. */
+export const isUnsorted = (file: string): boolean => basename(file).startsWith(UNSORTED_PREFIX);
 
 const MONTH_DIR = /^month=(\d{4}-\d{2})$/;
 const DAY_DIR = /^dt=(\d{4}-\d{2})-(\d{2})$/;
@@ -64,8 +85,9 @@ export function listenPartitions(dir: string): Partition[] {
     if (!m && !d) continue;
     const files = readdirSync(join(dir, e.name)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, e.name, f));
     if (files.length === 0) continue;
-    if (m) out.push({ name: e.name, kind: 'month', month: m[1]!, first: `${m[1]!}-01`, files });
-    else out.push({ name: e.name, kind: 'day', month: d![1]!, first: `${d![1]!}-${d![2]!}`, files });
+    const unsorted = files.some(isUnsorted);
+    if (m) out.push({ name: e.name, kind: 'month', month: m[1]!, first: `${m[1]!}-01`, files, unsorted });
+    else out.push({ name: e.name, kind: 'day', month: d![1]!, first: `${d![1]!}-${d![2]!}`, files, unsorted });
   }
   return out.sort((a, b) => (a.first === b.first ? (a.kind === 'month' ? -1 : 1) : a.first < b.first ? -1 : 1));
 }

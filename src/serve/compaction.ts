@@ -1,17 +1,18 @@
 // The server keeps the lake compact itself: each flush adds a small file to the current month, and a
 // month of many files makes every recap and profile read slower (src/lake/layout.ts). Once a month has
 // CROWDED_MONTH files, the flusher merges all but its largest into one (so a big month is not rewritten
-// for every few small files, and no month holds more than CROWDED_MONTH files for long). The old files are
-// removed while every reader of the server is held, so no read of its own is scanning them.
+// for every few small files, and no month holds more than CROWDED_MONTH files for long). A month a large
+// import left in file order is rewritten whole, sorted. The old files are removed while every reader of
+// the server is held, so no read of its own is scanning them.
 import { statSync } from 'node:fs';
 import { compactMonths, crowdedMonths, lockLake, type MonthPlan } from '../lake/compact.js';
 import { dataPaths, type DataPaths } from '../lake/paths.js';
 import type { ServeDb } from './db.js';
 
-/** Crowded months, each without the largest file of its month folder. */
+/** Crowded months, each without the largest file of its month folder (unless the month is in file order). */
 export function serverPlan(paths: DataPaths): MonthPlan[] {
   return crowdedMonths(paths).map((m) => {
-    if (m.monthFiles.length === 0) return m;
+    if (m.monthFiles.length === 0 || m.unsorted) return m;
     const sized = m.monthFiles.map((f) => ({ f, size: statSync(f).size }));
     const largest = sized.reduce((a, b) => (b.size > a.size ? b : a)).f;
     return { ...m, monthFiles: m.monthFiles.filter((f) => f !== largest) };

@@ -124,11 +124,11 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   // Acknowledged listens move into Parquet once a checkpoint covers them.
   let flushing: Promise<unknown> = Promise.resolve();
   const flush = async (): Promise<void> => {
-    if (ackedSeq <= 0) return;
-    const moved = await ingest.flush(ackedSeq);
+    const moved = ackedSeq > 0 ? await ingest.flush(ackedSeq) : 0;
     if (moved > 0) await db.refreshLake();
-    // Only once live: the engine's replay reads lake files by name and must not see them go.
-    if (moved > 0 && live.isLive) await compactCrowdedMonths(o.dataDir, db);
+    // Only once live: the engine's replay reads lake files by name and must not see them go. On every
+    // tick, not only after a flush: a large import leaves months in file order that no flush touches.
+    if (live.isLive) await compactCrowdedMonths(o.dataDir, db);
   };
   const flushTimer = setInterval(() => {
     flushing = flushing.then(flush).catch((err: unknown) => app.log.error({ err: String(err) }, 'flush failed'));

@@ -16,14 +16,16 @@ export function registerLake(program: Command): void {
       `
 Every import and every flush of the server adds a file to each month it touches; lakes written by
 earlier versions of earshot keep one folder per day. A read of one user's listens (a recap, a profile) opens every
-file of the range, so many files cost time. Compaction rewrites each month that has more than one file
-(or any day folder) into one file, sorted by user and time, and removes the files it replaces; months with
-one file are left alone, so running it again does nothing. Safe to interrupt: a half-done month is
+file of the range, so many files cost time, and an import of more than a million listens writes them
+in file order (unsorted-*.parquet), which such a read scans whole. Compaction rewrites each month that
+has more than one file, a file in file order, or any day folder into one file, sorted by user and time,
+and removes the files it replaces; months of one sorted file are left alone, so running it again does
+nothing. Safe to interrupt: a half-done month is
 finished or undone by the next command that writes to the lake.
 
 It refuses while \`earshot serve\` or \`earshot stream\` runs on the data directory (they may be reading
 the files it removes): stop them, compact, start them again. A running server merges the files of its
-own flushes once a month has eight.
+own flushes once a month has eight, and sorts months in file order by itself.
 
 Example:
   earshot lake compact --data earshot-data`,
