@@ -1,6 +1,7 @@
 // Runs one measured task in its own process and prints {seconds, maxRssMb, result} as the last line,
 // so each figure's peak memory is that task's alone.
 import { runImport } from '../import/run.js';
+import { compactLake } from '../lake/compact.js';
 import { queryLake } from '../lake/query.js';
 import { openDb, lit } from '../util/db.js';
 
@@ -9,7 +10,12 @@ async function task(kind: string, args: string[]): Promise<unknown> {
     case 'import': {
       const [data, ...inputs] = args;
       const s = await runImport({ inputs, dataDir: data! });
-      return { read: s.totals.read, accepted: s.totals.accepted, rejected: s.totals.rejected, duplicates: s.totals.duplicates };
+      const listens = s.written['listens'] ?? 0;
+      return { read: s.totals.read, accepted: s.totals.accepted, rejected: s.totals.rejected, duplicates: s.totals.duplicates, listens };
+    }
+    case 'compact': {
+      const r = await compactLake({ dataDir: args[0]! });
+      return { months: r.months, filesBefore: r.filesBefore, rows: r.rows };
     }
     case 'duckdb-load-csv': {
       // The baseline: a plain DuckDB script that only loads the CSV into a table.
