@@ -16,6 +16,7 @@ async function task(kind: string, args: string[]): Promise<Record<string, unknow
       const t2 = performance.now();
       return {
         accepted: imp.totals.accepted,
+        listens: imp.written['listens'] ?? 0,
         import_seconds: (t1 - t0) / 1000,
         reports_seconds: (t2 - t1) / 1000,
         failed: run.failed,
