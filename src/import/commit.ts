@@ -54,16 +54,16 @@ export const COMMIT_ORDER: readonly TableName[] = ['tracks', 'artists', 'tags', 
 /** Most months of listens an import writes one COPY each; past it, one partitioned COPY (see commitTable). */
 const MONTHS_ONE_BY_ONE = 12;
 
-/** The months from `lo` to `hi` (YYYY-MM), plus `after` more. */
-function monthsBetween(lo: string, hi: string, after = 0): string[] {
+/** The month after `ym` (YYYY-MM). */
+function nextMonth(ym: string): string {
+  const [y, m] = ym.split('-').map(Number) as [number, number];
+  return m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, '0')}`;
+}
+
+/** The months from `lo` to `hi` (YYYY-MM, which sort as they come). */
+function monthsBetween(lo: string, hi: string): string[] {
   const out: string[] = [];
-  let [y, m] = lo.split('-').map(Number) as [number, number];
-  const end = hi.split('-').map(Number) as [number, number];
-  let extra = after;
-  while (y < end[0] || (y === end[0] && m <= end[1]) || extra-- > 0) {
-    out.push(`${y}-${String(m).padStart(2, '0')}`);
-    if (++m > 12) [y, m] = [y + 1, 1];
-  }
+  for (let m = lo; m <= hi; m = nextMonth(m)) out.push(m);
   return out;
 }
 
@@ -204,11 +204,10 @@ export async function commitTable(ctx: CommitContext, table: TableName, staged: 
         // the all-NULL columns per partition. Each month's scan of the staged rows skips the others' row
         // groups when the file is in time order, as exports and event logs are.
         for (const m of months) {
-          const next = monthsBetween(m, m, 1)[1]!;
           const dir = join(tmpRoot, `${MONTH_PREFIX}${m}`);
           await mkdir(dir, { recursive: true });
           const file = join(dir, `${name}-0.parquet`);
-          const filter = ` AND a.listened_at >= TIMESTAMPTZ '${m}-01 00:00:00+00' AND a.listened_at < TIMESTAMPTZ '${next}-01 00:00:00+00'`;
+          const filter = ` AND a.listened_at >= TIMESTAMPTZ '${m}-01 00:00:00+00' AND a.listened_at < TIMESTAMPTZ '${nextMonth(m)}-01 00:00:00+00'`;
           const n = num(await scalar(conn, copy(rows(filter), `${lit(file)} (${opts})`)));
           // A month between the first and the last with no listens gets no file.
           if (n === 0) await rm(dir, { recursive: true, force: true });

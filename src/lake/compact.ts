@@ -17,7 +17,7 @@ import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { EarshotError } from '../util/errors.js';
 import { lit, openDb, scalar } from '../util/db.js';
-import { LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, listenPartitions, listensSelect } from './layout.js';
+import { isUnsorted, LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, listenPartitions, listensSelect } from './layout.js';
 import { acquireLock, lockHolder } from './lock.js';
 import type { DataPaths } from './paths.js';
 import { dataPaths } from './paths.js';
@@ -89,36 +89,36 @@ export interface MonthPlan {
   readonly monthFiles: readonly string[];
   /** Files in day folders (dt only in the path). */
   readonly dayFiles: readonly string[];
-  /** Some file's rows are in file order. */
-  readonly unsorted: boolean;
 }
 
 /** Every file a month's compaction reads and replaces. */
 export const planFiles = (m: MonthPlan): string[] => [...m.monthFiles, ...m.dayFiles];
 
+/** True when some file of the month has its rows in file order (a large import's). */
+export const inFileOrder = (m: MonthPlan): boolean => m.monthFiles.some(isUnsorted);
+
 /** The months that need compacting: more than one file, a file in file order, or any file in a day folder. */
 export function compactionPlan(paths: DataPaths): MonthPlan[] {
-  const byMonth = new Map<string, { monthFiles: string[]; dayFiles: string[]; unsorted: boolean }>();
+  const byMonth = new Map<string, MonthPlan & { monthFiles: string[]; dayFiles: string[] }>();
   for (const p of listenPartitions(paths.table('listens'))) {
     let m = byMonth.get(p.month);
-    if (!m) byMonth.set(p.month, (m = { monthFiles: [], dayFiles: [], unsorted: false }));
+    if (!m) byMonth.set(p.month, (m = { month: p.month, monthFiles: [], dayFiles: [] }));
     (p.kind === 'month' ? m.monthFiles : m.dayFiles).push(...p.files);
-    m.unsorted ||= p.unsorted;
   }
-  return [...byMonth].filter(([, m]) => m.monthFiles.length > 1 || m.dayFiles.length > 0 || m.unsorted).map(([month, m]) => ({ month, ...m }));
+  return [...byMonth.values()].filter((m) => m.monthFiles.length > 1 || m.dayFiles.length > 0 || inFileOrder(m));
 }
 
 /** Files in one month of listens past which imports and the server suggest compaction. */
 export const CROWDED_MONTH = 8;
 
 /** The months with CROWDED_MONTH files or more, or a file in file order. */
-export const crowdedMonths = (paths: DataPaths): MonthPlan[] => compactionPlan(paths).filter((m) => m.unsorted || planFiles(m).length >= CROWDED_MONTH);
+export const crowdedMonths = (paths: DataPaths): MonthPlan[] => compactionPlan(paths).filter((m) => inFileOrder(m) || planFiles(m).length >= CROWDED_MONTH);
 
 /** A line suggesting `earshot lake compact` when some month has CROWDED_MONTH files or more or is in file order, else null. */
 export function compactionHint(paths: DataPaths): string | null {
   const plan = crowdedMonths(paths);
   if (plan.length === 0) return null;
-  const unsorted = plan.filter((m) => m.unsorted).length;
+  const unsorted = plan.filter(inFileOrder).length;
   const crowded = plan.length - unsorted;
   const why = [
     unsorted > 0 ? `${unsorted} month${unsorted === 1 ? ' is' : 's are'} in file order (a large import leaves the sort to compaction)` : '',

@@ -64,8 +64,6 @@ export interface Partition {
   readonly first: string;
   /** Its .parquet files, sorted by name, as full paths. */
   readonly files: string[];
-  /** True when some file's rows are in file order (UNSORTED_PREFIX). */
-  readonly unsorted: boolean;
 }
 
 /** True for a listens file written in file order. */
@@ -85,9 +83,8 @@ export function listenPartitions(dir: string): Partition[] {
     if (!m && !d) continue;
     const files = readdirSync(join(dir, e.name)).filter((f) => f.endsWith('.parquet')).sort().map((f) => join(dir, e.name, f));
     if (files.length === 0) continue;
-    const unsorted = files.some(isUnsorted);
-    if (m) out.push({ name: e.name, kind: 'month', month: m[1]!, first: `${m[1]!}-01`, files, unsorted });
-    else out.push({ name: e.name, kind: 'day', month: d![1]!, first: `${d![1]!}-${d![2]!}`, files, unsorted });
+    if (m) out.push({ name: e.name, kind: 'month', month: m[1]!, first: `${m[1]!}-01`, files });
+    else out.push({ name: e.name, kind: 'day', month: d![1]!, first: `${d![1]!}-${d![2]!}`, files });
   }
   return out.sort((a, b) => (a.first === b.first ? (a.kind === 'month' ? -1 : 1) : a.first < b.first ? -1 : 1));
 }

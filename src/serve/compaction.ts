@@ -5,14 +5,14 @@
 // import left in file order is rewritten whole, sorted. The old files are removed while every reader of
 // the server is held, so no read of its own is scanning them.
 import { statSync } from 'node:fs';
-import { compactMonths, crowdedMonths, lockLake, type MonthPlan } from '../lake/compact.js';
+import { compactMonths, crowdedMonths, inFileOrder, lockLake, type MonthPlan } from '../lake/compact.js';
 import { dataPaths, type DataPaths } from '../lake/paths.js';
 import type { ServeDb } from './db.js';
 
 /** Crowded months, each without the largest file of its month folder (unless the month is in file order). */
 export function serverPlan(paths: DataPaths): MonthPlan[] {
   return crowdedMonths(paths).map((m) => {
-    if (m.monthFiles.length === 0 || m.unsorted) return m;
+    if (m.monthFiles.length === 0 || inFileOrder(m)) return m;
     const sized = m.monthFiles.map((f) => ({ f, size: statSync(f).size }));
     const largest = sized.reduce((a, b) => (b.size > a.size ? b : a)).f;
     return { ...m, monthFiles: m.monthFiles.filter((f) => f !== largest) };
