@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runImport } from '../src/import/run.js';
 import { dataPaths } from '../src/lake/paths.js';
 import { one, q, tempDir } from './helpers/lake.js';
+import { writeFiles } from './helpers/reports.js';
 import { call, testServer, until } from './helpers/serve.js';
 
 test('flushes add a file each; at eight the server merges all but the largest, and every listen is there once', async () => {
@@ -54,14 +54,13 @@ test('flushes add a file each; at eight the server merges all but the largest, a
 test('a month a large import left in file order is sorted by the server without any flush', async () => {
   const { dir, cleanup } = await tempDir();
   try {
-    const csv = join(dir, 'events.csv');
-    await writeFile(
-      csv,
-      'event_id,event_ts,user_id,song_id,artist_id,action,device,location,song_duration,session_id\n' +
+    const inputs = await writeFiles(join(dir, 'in'), {
+      'events.csv':
+        'event_id,event_ts,user_id,song_id,artist_id,action,device,location,song_duration,session_id\n' +
         'e1,2026-04-09T10:00:00Z,zed,t1,a1,complete,,,200,\ne2,2026-04-02T10:00:00Z,amy,t2,a1,complete,,,200,\ne3,2026-04-05T10:00:00Z,bob,t1,a1,complete,,,200,\n',
-    );
+    });
     const data = join(dir, 'data');
-    await runImport({ inputs: [csv], dataDir: data, sortAtImport: 0 });
+    await runImport({ inputs, dataDir: data, sortAtImport: 0 });
     const month = join(dataPaths(data).table('listens'), 'month=2026-04');
     const names = () => readdirSync(month).filter((f) => f.endsWith('.parquet'));
     assert.ok(names()[0]!.startsWith('unsorted-'));

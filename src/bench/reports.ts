@@ -7,12 +7,13 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext } from './import.js';
 import { seedWorld } from './import.js';
+import { loadRegistry, selectReports } from '../reports/registry.js';
 import type { BenchEntry } from './results.js';
 import { runNode, type ChildFigures } from './run-child.js';
 
 const CHILD = join(dirname(fileURLToPath(import.meta.url)), 'reports-child.js');
-/** The seed-insights reports, each a CSV from both implementations. */
-const SEVEN = ['user_favorite_genres', 'avg_listen_time_per_song', 'top_songs_this_week', 'happy_recommendations', 'genre_loyalty_scores', 'night_owl_users', 'enriched_logs'];
+/** The seed-insights reports (the built-in manifest's group), each a CSV from both implementations. */
+const SEVEN = selectReports(loadRegistry(), [], 'seed-insights').map((r) => r.name);
 const PANDAS = resolve('bench/pandas_seed_insights.py');
 
 /** Runs a command that prints {seconds, maxRssMb, result} as its last line (like runNode, any program). */
