@@ -1,5 +1,5 @@
-// Runs one measured task in its own process and prints {seconds, maxRssMb, result} as the last line,
-// so each figure's peak memory is that task's alone.
+// Runs one measured task in its own process and prints {seconds, cpuSeconds, maxRssMb, result} as the
+// last line, so each figure's peak memory and CPU time are that task's alone.
 import { runImport } from '../import/run.js';
 import { compactLake } from '../lake/compact.js';
 import { queryLake } from '../lake/query.js';
@@ -37,7 +37,10 @@ async function task(kind: string, args: string[]): Promise<unknown> {
 }
 
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 const [kind, ...args] = process.argv.slice(2);
 const result = await task(kind!, args);
 const seconds = (performance.now() - t0) / 1000;
-console.log(JSON.stringify({ seconds, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), result }));
+// User and system time of every thread of the process (DuckDB's included) while the task ran.
+const cpu = process.cpuUsage(cpu0);
+console.log(JSON.stringify({ seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, maxRssMb: Math.round(process.resourceUsage().maxRSS / 1024), result }));

@@ -8,6 +8,8 @@ export interface ChildFigures {
   seconds: number;
   /** Wall seconds from spawn to exit (includes process start), as a user waits. */
   wallSeconds: number;
+  /** CPU seconds (user + system, all threads) of the task, where the task reports them. */
+  cpuSeconds?: number;
   maxRssMb: number;
   result: Record<string, unknown>;
 }
