@@ -1,7 +1,8 @@
 // The ids of every listen the server has stored, in memory, so a group commit finds its duplicates
 // without a join in SQL. An id is the 64-bit number of a listen_id's 16 hex digits (what the ingest
-// file's `seen` table holds as UBIGINT), kept as two 32-bit halves in an open-addressing table: 8 bytes
-// a slot, at most half full, so 10M listens take 160-320 MB (a JavaScript Set of strings would take ~5×).
+// file's `seen` table holds as UBIGINT), kept as two 32-bit halves in an open-addressing table: 9 bytes
+// a slot (the halves and a taken flag), at most half full, so 10M listens take 180-360 MB (a JavaScript
+// Set of strings would take ~5×).
 
 export class IdSet {
   /** Slot i holds (hi, lo) at [2i, 2i+1]; `used` marks the taken slots (an id may be 0). */
