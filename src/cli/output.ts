@@ -15,7 +15,12 @@ function csvCell(v: unknown): string {
 export function renderRows(rows: readonly Record<string, unknown>[], columns: readonly string[], format: OutputFormat): string {
   if (format === 'json') return JSON.stringify(rows, null, 2);
   if (format === 'csv') return [columns.map(csvCell).join(','), ...rows.map((r) => columns.map((c) => csvCell(r[c])).join(','))].join('\n');
-  const widths = columns.map((c) => Math.min(60, Math.max(c.length, ...rows.map((r) => cell(r[c]).length))));
+  // Widths by loop: Math.max(...rows) overflows the stack past ~120k rows.
+  const widths = columns.map((c) => {
+    let w = c.length;
+    for (const r of rows) w = Math.max(w, cell(r[c]).length);
+    return Math.min(60, w);
+  });
   const fit = (s: string, w: number) => (s.length > w ? s.slice(0, w - 1) + '…' : s.padEnd(w));
   const line = (vals: string[]) => vals.map((v, i) => fit(v, widths[i]!)).join('  ').trimEnd();
   return [line([...columns]), widths.map((w) => '─'.repeat(w)).join('  '), ...rows.map((r) => line(columns.map((c) => cell(r[c]))))].join('\n');

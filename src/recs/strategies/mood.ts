@@ -36,7 +36,10 @@ function model(ctx: RecsContext, tagShare: number): Model {
         const g = ctx.items.genres[h.items[k]!];
         if (g) genres.set(g, (genres.get(g) ?? 0) + 1);
       }
-      const maxPop = Math.log1p(Math.max(1, ...ctx.popularity));
+      // A loop, not Math.max(...popularity): spreading a catalogue of ~125k tracks or more overflows the stack.
+      let top = 1;
+      for (const p of ctx.popularity) if (p > top) top = p;
+      const maxPop = Math.log1p(top);
       for (let i = 0; i < n; i++) {
         if (ctx.items.moods[i] !== target) continue;
         const g = ctx.items.genres[i];
