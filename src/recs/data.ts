@@ -84,8 +84,8 @@ export function randomSplit(pairs: readonly Pair[], share: number, seed: number)
       [l[i], l[j]] = [l[j]!, l[i]!];
     }
     const hold = Math.floor(l.length * share);
-    test.push(...l.slice(0, hold));
-    train.push(...l.slice(hold));
+    // One by one: push(...l) passes each pair as an argument, and a user with ~120k pairs would overflow the stack.
+    for (let i = 0; i < l.length; i++) (i < hold ? test : train).push(l[i]!);
   }
   return { train, test };
 }
