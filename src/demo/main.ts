@@ -12,6 +12,7 @@ import { progressBar } from '../cli/progress.js';
 import { buildRecap, renderRecap, toRecapRows } from '../reports/recap.js';
 import { runReports } from '../reports/runner.js';
 import { openStore } from '../store/index.js';
+import { shellArg } from '../util/shell.js';
 
 const { values } = parseArgs({
   options: {
@@ -36,11 +37,13 @@ trickle of new listens until Ctrl-C (--serve-for stops after that many seconds; 
 const dir = resolve(values.dir);
 const world = join(dir, 'world');
 const data = join(dir, 'data');
+/** The data folder as the printed commands spell it (quoted when it has spaces). */
+const dataArg = shellArg(data);
 const step = (s: string) => console.log(`\n\u001b[1m▸ ${s}\u001b[0m`);
 
 async function show(title: string, sql: string): Promise<void> {
   const res = await queryLake(data, sql);
-  console.log(`\n${title}\n  $ earshot query "${sql.replace(/\s+/g, ' ')}" --data ${data}\n`);
+  console.log(`\n${title}\n  $ earshot query ${shellArg(sql.replace(/\s+/g, ' '))} --data ${dataArg}\n`);
   console.log(renderRows(res.rows, res.columns, 'table').replace(/^/gm, '  '));
 }
 
@@ -101,9 +104,9 @@ const recapStore = await openStore(data, { readOnly: true });
 const recapData = (await recapStore.read('recap', { generation: reportRun.generation }))?.data ?? [];
 await recapStore.close();
 const recap = buildRecap(toRecapRows(recapData));
-console.log(`\n  $ earshot recap ${recap.user} --data ${data}    (or: earshot report show recap)\n`);
+console.log(`\n  $ earshot recap ${recap.user} --data ${dataArg}    (or: earshot report show recap)\n`);
 console.log(renderRecap(recap, reportRun.range).replace(/^(?=.)/gm, '  '));
-console.log(`\n  more: earshot report list; earshot report run --group activity --from 2026-01-05 --to 2026-01-11 --tz Europe/Berlin --data ${data}`);
+console.log(`\n  more: earshot report list; earshot report run --group activity --from 2026-01-05 --to 2026-01-11 --tz Europe/Berlin --data ${dataArg}`);
 
 step('6. stream the lake through the event-time engine: live views, checkpointed');
 {
@@ -112,7 +115,7 @@ step('6. stream the lake through the event-time engine: live views, checkpointed
   const { readView } = await import('../store/views.js');
   const res = await runStream({ dataDir: data, source: { kind: 'lake' }, config: DEFAULT_CONFIG, untilIdle: true, fresh: true });
   const c = res.counters;
-  console.log(`  $ earshot stream --source lake --until-idle --data ${data}`);
+  console.log(`  $ earshot stream --source lake --until-idle --data ${dataArg}`);
   console.log(`  ${c['events_in']!.toLocaleString('en-US')} listens in ${res.seconds.toFixed(1)} s (${res.eventsPerSecond.toLocaleString('en-US')}/s): accepted ${c['accepted']}, late ${c['late']}; watermark ${new Date(res.watermark).toISOString()}`);
   const trending = (await readView(data, 'trending_tracks')).rows;
   const plays = new Map<unknown, number>();
@@ -124,7 +127,7 @@ step('6. stream the lake through the event-time engine: live views, checkpointed
   const profiles = (await readView(data, 'user_profiles')).rows.sort((a, b) => Number(b['plays']) - Number(a['plays'])).slice(0, 3);
   console.log(`\n  user_profiles, the three heaviest listeners:\n`);
   console.log(renderRows(profiles.map((p) => ({ ...p, minutes: Math.round(Number(p['minutes'])), skip_rate: Number(p['skip_rate']).toFixed(3) })), ['user_id', 'plays', 'minutes', 'skip_rate', 'favourite_genre', 'mood_tags'], 'table').replace(/^/gm, '  '));
-  console.log(`\n  every view as CSV: earshot views dump --data ${data} --out ${join(dir, 'views')}`);
+  console.log(`\n  every view as CSV: earshot views dump --data ${dataArg} --out ${shellArg(join(dir, 'views'))}`);
 }
 
 step('7. moods, recommendations and their offline evaluation');
@@ -133,22 +136,22 @@ step('7. moods, recommendations and their offline evaluation');
   const { evaluationTable } = await import('../cli/commands/recs.js');
   const quick = { als: { factors: 32, iterations: 10, regularization: 1, cgSteps: 2, seed: 42 }, alpha: 1, itemItem: { neighbours: 100, shrink: 10 }, tagShare: 0.25 };
   const t = await trainRecs(data, { train: quick });
-  console.log(`  $ earshot recs train --factors 32 --iterations 10 --data ${data}`);
+  console.log(`  $ earshot recs train --factors 32 --iterations 10 --data ${dataArg}`);
   console.log(`  ${t.users} users × ${t.items} tracks: ${Object.entries(t.seconds).map(([k, v]) => `${k} ${v.toFixed(1)} s`).join(', ')}`);
   const who = String((await queryLake(data, `SELECT user_id FROM listens GROUP BY 1 ORDER BY count(*) DESC LIMIT 1`)).rows[0]?.['user_id']);
   const tags = (await userMoodTags(data, who)).filter((m) => m.tag).map((m) => `${m.mood} (${Math.round(m.share * 100)}%, mostly ${m.part_of_day})`);
   console.log(`\n  ${who}'s mood tags: ${tags.join(', ')}\n\n  $ earshot recs for ${who} --n 6\n`);
   console.log(renderRows(recommend(data, who, { n: 6 }).map((r) => ({ ...r })), ['title', 'artist', 'reason'], 'table').replace(/^/gm, '  '));
   const e = await evaluate(data, { k: 10, train: quick });
-  console.log(`\n  $ earshot recs evaluate --data ${data}   (time split: each listener's latest 20% held out)\n`);
+  console.log(`\n  $ earshot recs evaluate --data ${dataArg}   (time split: each listener's latest 20% held out)\n`);
   console.log(evaluationTable(e).replace(/^/gm, '  '));
 }
 
 step('next');
-console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${data}
-  earshot tables --data ${data}
-  earshot import YOUR_SPOTIFY_EXPORT.zip --data ${data} --user you
-  earshot lake compact --data ${data}   (after several imports: one file per month again)
+console.log(`  earshot query "SELECT * FROM listens LIMIT 5" --data ${dataArg}
+  earshot tables --data ${dataArg}
+  earshot import YOUR_SPOTIFY_EXPORT.zip --data ${dataArg} --user you
+  earshot lake compact --data ${dataArg}   (after several imports: one file per month again)
   (run the CLI with npx earshot, or node bin/earshot.js, from this folder)`);
 
 if (!values['no-serve']) {

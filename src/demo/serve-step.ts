@@ -4,6 +4,7 @@
 import { queryLake } from '../lake/query.js';
 import { startServer, type RunningServer } from '../serve/server.js';
 import { addUser, readUsers, rotateToken } from '../serve/users.js';
+import { shellArg } from '../util/shell.js';
 
 export interface DemoServeOptions {
   readonly data: string;
@@ -54,5 +55,5 @@ export async function demoServe(o: DemoServeOptions): Promise<void> {
   clearInterval(timer);
   o.log(`\n  stopping: ${sent} trickled listens sent; checkpointing and moving acknowledged listens into the lake…`);
   await server.close();
-  o.log(`  done. Serve again with: earshot serve --data ${o.data}`);
+  o.log(`  done. Serve again with: earshot serve --data ${shellArg(o.data)}`);
 }
