@@ -1,10 +1,12 @@
 // Fuzzed bodies never make a 500 or kill the server: random JSON, wrong types, huge strings, deep
 // nesting, invalid UTF-8 and binary noise, sent to both ingest endpoints (several hundred requests),
-// then the server still answers and still takes a good listen.
+// then the server still answers and still takes a good listen; and odd query strings and path parameters
+// on every GET route of the OpenAPI description, over a lake that has listens.
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { call, servedFixture } from './helpers/serve.js';
+import { importTinyEvents } from './helpers/tiny-events.js';
 
 const deep = (n: number, open: string, close: string, inner = '1') => open.repeat(n) + inner + close.repeat(n);
 
@@ -109,5 +111,48 @@ describe('fuzzed bodies', () => {
     const r = await call(server().url, 'POST', '/v1/listens', { token: server().tokens.alice, body: 'x'.repeat(5 * 1024 * 1024), type: 'application/x-ndjson' });
     assert.equal(r.status, 413);
     assert.match(String((r.json as { error: string }).error), /smaller batches/);
+  });
+});
+
+describe('fuzzed query strings and path parameters', () => {
+  const server = servedFixture({ config: { rateLimit: 0 } }, (dir) => importTinyEvents(dir));
+
+  it('every GET route, each query parameter given odd values: no 500, no stack trace', async () => {
+    // Each of these once reached SQL and failed there: 1e400 (Infinity), 99999999999999999999 (past
+    // exact integers; min_ts/max_ts out of to_timestamp's range), 2024-02-30 (JavaScript rolled it to
+    // March 1), 9999-12-31 (its next day has five digits of year), NUL (ended DuckDB's quoted string).
+    const odd = ['', 'x', '-1', '0', '99999999999999999999', '99999999999', '1e400', '-1e400', 'NaN', '2024-02-30', '2023-02-29', '9999-12-31', '0000-01-01', "'; SELECT 1; --", '\u0000', 'a\u0000b', '%', '😀', 'Not/AZone', 'true', 'x'.repeat(3000)];
+    const users = ['ua', 'nobody', 'a\u0000b', '%', "o'neil"];
+    const spec = (await call(server().url, 'GET', '/openapi.json')).json as { paths: Record<string, Record<string, { parameters?: { in: string; name: string }[] }>> };
+    let n = 0;
+    for (const [path, ops] of Object.entries(spec.paths)) {
+      const get = ops['get'];
+      if (!get || path === '/v1/live') continue; // the live stream never ends by itself
+      const names = (get.parameters ?? []).filter((p) => p.in === 'query' && p.name !== 'token').map((p) => p.name);
+      for (const u of users) {
+        const base = path.replace(/\{(user|name|track_key)\}/g, encodeURIComponent(u));
+        for (const q of [null, ...names]) {
+          for (const v of q === null ? [''] : odd) {
+            const url = q === null ? base : `${base}?${q}=${encodeURIComponent(v)}`;
+            const r = await call(server().url, 'GET', url, { token: server().tokens.admin });
+            assert.ok(r.status < 500, `GET ${url.slice(0, 160)} answered ${r.status}: ${r.text.slice(0, 300)}`);
+            assert.ok(!/at \S+ \(.*:\d+:\d+\)/.test(r.text), 'no stack trace in the answer');
+            n++;
+          }
+        }
+      }
+    }
+    assert.ok(n > 1000, `only ${n} requests`);
+    // And the values that must be refused are refused with a 400 that names the parameter.
+    for (const [url, says] of [
+      ['/1/user/ua/listens?count=1e400', /count/],
+      ['/1/user/ua/listens?min_ts=99999999999999', /min_ts/],
+      ['/v1/overview?from=2024-02-30', /from/],
+      ['/v1/users/ua/recap?to=9999-12-31', /to/],
+    ] as const) {
+      const r = await call(server().url, 'GET', url, { token: server().tokens.admin });
+      assert.equal(r.status, 400, `${url}: ${r.text}`);
+      assert.match(r.text, says);
+    }
   });
 });

@@ -33,6 +33,9 @@ export const STANDARD_PARAMS: readonly ParamSpec[] = [
 
 const DAY_MS = 86_400_000;
 
+/** The last day a range may end on: the instant after it must still be a year of four digits. */
+export const LAST_DAY = '9998-12-31';
+
 /** Days since 1970-01-01 of a valid YYYY-MM-DD, else null. */
 export function parseDate(s: string): number | null {
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(s);

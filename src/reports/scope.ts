@@ -9,7 +9,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { lit } from '../util/db.js';
 import { UsageError } from '../util/errors.js';
-import { parseDate } from './params.js';
+import { LAST_DAY, parseDate } from './params.js';
 
 export interface RunRange {
   readonly from: string | null;
@@ -51,6 +51,7 @@ export async function resolveRange(conn: DuckDBConnection, o: { from?: string | 
   const tz = found;
   for (const [flag, v] of [['--from', o.from], ['--to', o.to]] as const) {
     if (v !== undefined && parseDate(v) === null) throw new UsageError(`${flag}: expected a date YYYY-MM-DD, got "${v}"`);
+    if (v !== undefined && v > LAST_DAY) throw new UsageError(`${flag}: dates go up to ${LAST_DAY}, got "${v}"`);
   }
   if (o.from && o.to && o.from > o.to) throw new UsageError(`--from ${o.from} is after --to ${o.to}`);
   /** The instant a local midnight in tz falls on, as UTC ISO. */

@@ -37,6 +37,18 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
     if (path === '/healthz' || path === '/metrics' || !(path.startsWith('/1/') || path.startsWith('/v1/'))) return;
     limiter.check(req, reply);
   });
+  // Ajv coerces a query value like 1e400 to Infinity and lets it through `integer` with its bounds, and
+  // 99999999999999999999 to a number past exact integers: either would reach SQL and fail there (a 500).
+  app.addHook('preHandler', async (req) => {
+    for (const [where, values] of [['query', req.query], ['path', req.params]] as const) {
+      if (!values || typeof values !== 'object') continue;
+      for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
+        if (typeof v === 'number' && (!Number.isFinite(v) || Math.abs(v) > Number.MAX_SAFE_INTEGER)) {
+          throw new HttpError(400, `Invalid request: ${where} parameter ${k} must be a number between -${Number.MAX_SAFE_INTEGER} and ${Number.MAX_SAFE_INTEGER}`);
+        }
+      }
+    }
+  });
   app.addHook('onResponse', async (req, reply) => {
     const start = (req as unknown as { earshotStart: number }).earshotStart;
     ctx.metrics.observe(req.routeOptions.url ?? 'unmatched', reply.statusCode, performance.now() - start);

@@ -36,7 +36,9 @@ export async function openDb(opts: OpenDbOptions = {}): Promise<Db> {
 
 /** A SQL string literal. */
 export function lit(s: string): string {
-  return `'${s.replaceAll("'", "''")}'`;
+  const quote = (x: string): string => `'${x.replaceAll("'", "''")}'`;
+  // DuckDB's parser ends a quoted string at a NUL character (a parser error, not the value): spell NUL as chr(0).
+  return s.includes('\0') ? `(${s.split('\0').map(quote).join(' || chr(0) || ')})` : quote(s);
 }
 
 /** A SQL identifier. */

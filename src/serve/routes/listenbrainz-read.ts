@@ -45,10 +45,12 @@ export function rangeBounds(range: LbRange, now: number): { from: number; to: nu
   }
 }
 
+/** Unix seconds DuckDB's to_timestamp takes without error: years 1 to 9999. */
+const TS_BOUNDS = { minimum: -62_135_596_800, maximum: 253_402_300_799 } as const;
 const userParams = { type: 'object', required: ['user'], properties: { user: { type: 'string', maxLength: 256 } } } as const;
 const statsQuery = {
   type: 'object',
-  properties: { range: { type: 'string', enum: [...LB_RANGES], default: 'all_time' }, count: { type: 'integer', minimum: 1, maximum: 1000, default: 25 }, offset: { type: 'integer', minimum: 0, default: 0 } },
+  properties: { range: { type: 'string', enum: [...LB_RANGES], default: 'all_time' }, count: { type: 'integer', minimum: 1, maximum: 1000, default: 25 }, offset: { type: 'integer', minimum: 0, maximum: 2_147_483_647, default: 0 } },
 } as const;
 const obj = { type: 'object', additionalProperties: true } as const;
 type StatsReq = FastifyRequest<{ Params: { user: string }; Querystring: { range: LbRange; count: number; offset: number } }>;
@@ -70,7 +72,7 @@ export const listenbrainzReadRoutes: RoutePlugin = (app, ctx) => {
         tags: ['listenbrainz'],
         summary: "A user's listens, newest first (ListenBrainz API)",
         params: userParams,
-        querystring: { type: 'object', properties: { count: { type: 'integer', minimum: 1, maximum: 1000, default: 25 }, min_ts: { type: 'integer' }, max_ts: { type: 'integer' } } },
+        querystring: { type: 'object', properties: { count: { type: 'integer', minimum: 1, maximum: 1000, default: 25 }, min_ts: { type: 'integer', ...TS_BOUNDS }, max_ts: { type: 'integer', ...TS_BOUNDS } } },
         response: { 200: obj },
       },
     },

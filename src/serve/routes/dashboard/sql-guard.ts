@@ -71,7 +71,15 @@ export async function checkReadOnly(conn: DuckDBConnection, raw: string): Promis
   if (WRITE_WORDS.test(sql)) return { ok: false, reason: `${first.toUpperCase()} statements are not allowed: the console is read-only (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN).` };
   const body = sql.replace(/^explain\s+(analyze\s+)?/i, '');
   const reader = await conn.runAndReadAll(`SELECT json_serialize_sql(${lit(body)}) AS j`);
-  const parsed = JSON.parse(String(reader.getRows()[0]?.[0] ?? '{}')) as { error?: boolean; error_message?: string; error_type?: string; statements?: unknown[] };
+  // The tree spells a constant like 1e400 as a bare Infinity, which is not JSON: read those as null (only
+  // the tree's shape and names matter here); if it still does not parse, refuse rather than fail.
+  const text = String(reader.getRows()[0]?.[0] ?? '{}').replace(/([:[,]\s*)-?(?:Infinity|NaN)(?=\s*[,}\]])/g, '$1null');
+  let parsed: { error?: boolean; error_message?: string; error_type?: string; statements?: unknown[] };
+  try {
+    parsed = JSON.parse(text) as typeof parsed;
+  } catch {
+    return { ok: false, reason: 'DuckDB could not describe this query for the read-only check; write it another way.' };
+  }
   if (parsed.error) {
     if (parsed.error_type === 'not implemented') return { ok: false, reason: `${first.toUpperCase()} statements are not allowed: the console is read-only (SELECT, WITH, FROM, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN).` };
     return { ok: false, reason: parsed.error_message ?? 'DuckDB could not parse the query.' };
