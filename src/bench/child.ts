@@ -3,6 +3,7 @@
 import { runImport } from '../import/run.js';
 import { compactLake } from '../lake/compact.js';
 import { queryLake } from '../lake/query.js';
+import { rm } from 'node:fs/promises';
 import { openDb, lit } from '../util/db.js';
 
 async function task(kind: string, args: string[]): Promise<unknown> {
@@ -25,6 +26,22 @@ async function task(kind: string, args: string[]): Promise<unknown> {
         return { rows: Number((await db.conn.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]?.[0]) };
       } finally {
         db.close();
+      }
+    }
+    case 'duckdb-load-csv-file': {
+      // For reference: the same load into a DuckDB database file, checkpointed, so the table is on disk as
+      // the import's lake is (args: csv, database file).
+      const [csv, file] = args as [string, string];
+      await rm(file, { force: true });
+      await rm(`${file}.wal`, { force: true });
+      const db = await openDb({ path: file });
+      try {
+        await db.conn.run(`CREATE TABLE t AS SELECT * FROM read_csv(${lit(csv)})`);
+        await db.conn.run('CHECKPOINT');
+        return { rows: Number((await db.conn.runAndReadAll('SELECT count(*) FROM t')).getRows()[0]?.[0]) };
+      } finally {
+        db.close();
+        await rm(file, { force: true });
       }
     }
     case 'query': {
