@@ -120,6 +120,9 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
     const source = await openSource(o.source, { dataDir: o.dataDir, dicts: engine.dicts, from, untilIdle: o.untilIdle ?? false, idleMs: o.idleMs ?? 2000 });
     const onAbort = () => source.stop();
     o.signal?.addEventListener('abort', onAbort, { once: true });
+    // Aborted while the checkpoint was read or the source opened: the event has fired already. (A server
+    // whose port was taken stopped its engine this early and then waited for it forever.)
+    if (o.signal?.aborted) source.stop();
     const speed = o.speed ?? source.defaultSpeed;
     const emitEvery = o.emitEveryMs ?? 1000;
     const emitEvents = o.emitEveryEvents ?? EMIT_EVENTS;

@@ -6,11 +6,17 @@ import { dataPaths, resolveDataDir } from '../../lake/paths.js';
 import { DEFAULT_SERVE_CONFIG } from '../../serve/context.js';
 import { startServer } from '../../serve/server.js';
 import { addUser, readUsers, rotateToken } from '../../serve/users.js';
-import { UsageError } from '../../util/errors.js';
+import { EarshotError, UsageError } from '../../util/errors.js';
 
 function int(flag: string, v: string, min = 0): number {
   const n = Number(v);
   if (!Number.isInteger(n) || n < min) throw new UsageError(`${flag} must be a whole number of at least ${min}, got "${v}"`);
+  return n;
+}
+
+function port(v: string): number {
+  const n = int('--port', v);
+  if (n > 65_535) throw new UsageError(`--port must be at most 65535, got "${v}"`);
   return n;
 }
 
@@ -37,16 +43,20 @@ API reference: /docs (OpenAPI at /openapi.json). Stop with Ctrl-C: the engine ch
     )
     .action(async (o: Record<string, string>) => {
       const dataDir = resolveDataDir(o['data']);
-      const server = await startServer({
-        dataDir,
-        config: {
-          host: o['host']!,
-          port: int('--port', o['port']!),
-          bulkLimit: int('--bulk-limit', o['bulkLimit']!, 1024),
-          rateLimit: int('--rate-limit', o['rateLimit']!),
-          flushEveryMs: int('--flush-every', o['flushEvery']!, 1) * 1000,
-          logLevel: o['logLevel']!,
-        },
+      const config = {
+        host: o['host']!,
+        port: port(o['port']!),
+        bulkLimit: int('--bulk-limit', o['bulkLimit']!, 1024),
+        rateLimit: int('--rate-limit', o['rateLimit']!),
+        flushEveryMs: int('--flush-every', o['flushEvery']!, 1) * 1000,
+        logLevel: o['logLevel']!,
+      };
+      const server = await startServer({ dataDir, config }).catch((err: unknown) => {
+        const code = (err as { code?: string }).code;
+        if (code === 'EADDRINUSE') throw new EarshotError(`port ${config.port} on ${config.host} is in use`, { hint: 'another program (or another earshot serve) listens there: stop it, or pick another port with --port (0 picks a free one)', cause: err });
+        if (code === 'EADDRNOTAVAIL' || code === 'ENOTFOUND') throw new EarshotError(`cannot listen on ${config.host}: no such address on this machine`, { hint: 'use --host 127.0.0.1 (this machine only) or --host 0.0.0.0 (every interface)', cause: err });
+        if (code === 'EACCES') throw new EarshotError(`not allowed to listen on port ${config.port}`, { hint: 'ports below 1024 need privileges: pick a port of 1024 or more with --port', cause: err });
+        throw err;
       });
       if (readUsers(dataDir).length === 0) console.error('earshot: no users yet: every request will get 401. Create one with: earshot users add NAME --admin');
       console.error(`earshot: serving ${dataDir} on ${server.url} (API reference: ${server.url}/docs)`);
