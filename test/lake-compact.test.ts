@@ -244,3 +244,14 @@ test('an import writes one folder per month that has listens, also across a gap,
     assert.equal(many[19], 'month=2024-08');
     assert.equal(Number((await q(data, 'SELECT count(*) AS n FROM listens'))[0]!['n']), 22);
   }));
+
+test('compaction of a data directory that does not exist says so, and creates nothing', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const missing = join(dir, 'no-such-data');
+    await assert.rejects(compactLake({ dataDir: missing }), /no data directory at .*no-such-data/);
+    assert.equal(existsSync(missing), false);
+  } finally {
+    await cleanup();
+  }
+});

@@ -15,7 +15,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, rmdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { EarshotError } from '../util/errors.js';
+import { EarshotError, UsageError } from '../util/errors.js';
 import { lit, openDb, scalar } from '../util/db.js';
 import { isUnsorted, LISTEN_ORDER, LISTEN_ROW_GROUP, MONTH_PREFIX, listenPartitions, listensSelect } from './layout.js';
 import { acquireLock, lockHolder } from './lock.js';
@@ -183,6 +183,9 @@ export async function compactMonths(
 export async function compactLake(o: CompactOptions): Promise<CompactResult> {
   const t0 = performance.now();
   const paths = dataPaths(o.dataDir);
+  if (!existsSync(paths.root)) {
+    throw new UsageError(`no data directory at ${paths.root}`, { hint: 'pass the folder earshot import wrote to with --data DIR (or set EARSHOT_DATA)' });
+  }
   const streaming = await lockHolder(paths.streamLock);
   if (streaming !== null) {
     throw new EarshotError(`a server or \`earshot stream\` (pid ${streaming}) is running on ${paths.root}; compaction removes files it may be reading`, {
