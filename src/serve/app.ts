@@ -1,7 +1,7 @@
 // Builds the HTTP server: Fastify with JSON logs, body limits, timeouts, per-token rate limits, request
 // latency metrics, OpenAPI at /openapi.json rendered at /docs, and one error handler so no reply ever
 // carries a stack trace or a 500 for a client's mistake. Routes come from src/serve/routes/.
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyError, type FastifyRequest } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { RoutePlugin, ServerContext } from './context.js';
@@ -13,6 +13,13 @@ export interface AppOptions {
   readonly routes: readonly RoutePlugin[];
   /** Pino logger options, or false for none (tests, benchmarks). */
   readonly logger?: boolean | { level: string };
+}
+
+/** Whether an object schema has a number or integer property (what Ajv coerces query and path text to). */
+function declaresNumber(schema: unknown): boolean {
+  const props = (schema as { properties?: Record<string, { type?: unknown }> } | undefined)?.properties;
+  if (!props) return false;
+  return Object.values(props).some((p) => [p.type].flat().some((t) => t === 'number' || t === 'integer'));
 }
 
 export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
@@ -39,7 +46,8 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
   });
   // Ajv coerces a query value like 1e400 to Infinity and lets it through `integer` with its bounds, and
   // 99999999999999999999 to a number past exact integers: either would reach SQL and fail there (a 500).
-  app.addHook('preHandler', async (req) => {
+  // Checked only on routes whose query or path declares a number, so ingest pays nothing for it.
+  const checkNumbers = async (req: FastifyRequest): Promise<void> => {
     for (const [where, values] of [['query', req.query], ['path', req.params]] as const) {
       if (!values || typeof values !== 'object') continue;
       for (const [k, v] of Object.entries(values as Record<string, unknown>)) {
@@ -48,6 +56,12 @@ export async function buildApp(o: AppOptions): Promise<FastifyInstance> {
         }
       }
     }
+  };
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as { querystring?: unknown; params?: unknown } | undefined;
+    if (!declaresNumber(schema?.querystring) && !declaresNumber(schema?.params)) return;
+    const own = route.preHandler;
+    route.preHandler = own === undefined ? [checkNumbers] : [checkNumbers, ...(Array.isArray(own) ? own : [own])];
   });
   app.addHook('onResponse', async (req, reply) => {
     const start = (req as unknown as { earshotStart: number }).earshotStart;
