@@ -238,15 +238,18 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
      * Emits or checkpoints when due; never checkpoints inside a batch (its position is not reached yet).
      * While the last flush is still being written, a due emit or checkpoint waits for the next batch after
      * it, and the engine goes on applying meanwhile (on a backlog, waiting here was a third of the run);
-     * only bounds force a wait: `emitEvents` listens since the last emit (what a flush holds), or a broker
-     * whose unacknowledged messages reach half its limit.
+     * only bounds force a wait: `emitEvents` listens since the last emit (what a flush holds), a broker
+     * whose unacknowledged messages reach half its limit, or a checkpoint overdue by a whole interval at a
+     * batch's end. Without that last bound a paced run whose writes outlast the emit interval checkpointed
+     * almost never: each write ended mid-batch, where the next emit began at once.
      */
     const maybeFlush = async (batchDone: boolean): Promise<void> => {
       const now = performance.now();
       const st = source.status();
       const ackBound = st.unacked !== undefined && st.maxUnacked !== undefined && st.unacked >= st.maxUnacked / 2;
       const sizeBound = engine.counters.events_in - emittedIn >= emitEvents;
-      if (inFlight && !ackBound && !sizeBound) {
+      const ckptOverdue = batchDone && now - lastCkpt >= 2 * ckptEvery;
+      if (inFlight && !ackBound && !sizeBound && !ckptOverdue) {
         progress();
         return;
       }
