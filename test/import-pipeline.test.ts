@@ -117,6 +117,23 @@ test('bad rows are rejected with file, real line, field and reason; good rows st
   }
 });
 
+test('a forced --format the file is not in names what is missing, not the SQL that failed', async () => {
+  const { dir, cleanup } = await tempDir();
+  try {
+    const account = join(dir, 'StreamingHistory0.json');
+    await writeFile(account, JSON.stringify([{ endTime: '2024-01-01 10:00', artistName: 'A', trackName: 'T', msPlayed: 1000 }]));
+    const data = join(dir, 'data');
+    const songs = await runImport({ inputs: [account], dataDir: data, format: 'seed-songs' });
+    assert.equal(songs.files[0]!.error, 'could not be read: it has no column "song_id", which seed-songs needs (forced with --format: leave --format out to detect the format, or pick the one the file is in; `earshot formats` lists them)');
+    const lastfm = await runImport({ inputs: [account], dataDir: data, format: 'lastfm-scrobbles' });
+    assert.match(lastfm.files[0]!.error!, /^could not be read: not a Last\.fm scrobbles CSV: expected the header uts,utc_time,artist/);
+    // Detected, the same file imports.
+    assert.equal((await runImport({ inputs: [account], dataDir: data })).totals.accepted, 1);
+  } finally {
+    await cleanup();
+  }
+});
+
 test('missing, empty and unrecognised files are reported; the other files still import', async () => {
   const { dir, cleanup } = await tempDir();
   try {

@@ -16,6 +16,7 @@
 // Action: scrobbles are plays that counted (Last.fm scrobbles after half the track or 4 minutes), but
 // nothing says whether the track was finished or skipped: action = 'play', skipped and ms_played NULL.
 // User: the file's userid column (Libre.fm) when present, else --user, else 'me'.
+import { EarshotError } from '../util/errors.js';
 import { csvHeader, sampleLine } from './readers.js';
 import { mbidSql, secondsChecks, secondsTs, userSql } from './listenbrainz.js';
 import { q, required, str } from './sql.js';
@@ -80,8 +81,13 @@ export const lastfmScrobbles: Format = {
         },
       ];
     }
+    const layout = layoutOf(s.head);
+    if (layout === null) {
+      // Only a forced --format gets here: detection scores such a file 0.
+      throw new EarshotError(`not a Last.fm scrobbles CSV: expected the header ${UTS_HEADER.join(',')} or ${PLAIN_HEADER.join(',')}, or four headerless columns artist,album,track,date`);
+    }
     // The header variant keeps the file's own spelling of the names; csvHeader gives them.
-    const names = layoutOf(s.head) === 'plain' ? PLAIN_HEADER : csvHeader(sampleLine(s.head.replace(/^\uFEFF/, ''), 0));
+    const names = layout === 'plain' ? PLAIN_HEADER : csvHeader(sampleLine(s.head.replace(/^\uFEFF/, ''), 0));
     const [artist, album, track, date] = names as [string, string, string, string];
     return [
       {

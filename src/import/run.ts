@@ -161,7 +161,7 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
         if (raw.lineOffset !== undefined || raw.csvRejects) await assertSomethingRead(conn, file, staged.filter((s) => s.ord === i).map((s) => s.stage), raw.csvRejects?.table, raw.preRejects.length);
         opts.onProgress?.({ phase: 'stage', label: file.origin, step: i + 1, steps: files.length, percent: 100 });
       } catch (err) {
-        outcome.error = `could not be read: ${errorMessage(err)}`;
+        outcome.error = `could not be read: ${readErrorMessage(err, outcome.format, forced !== undefined)}`;
       }
     }
 
@@ -207,4 +207,17 @@ export async function runImport(opts: ImportOptions): Promise<ImportSummary> {
     await release();
     await rm(tmpDir, { recursive: true, force: true });
   }
+}
+
+/**
+ * A file's read error in the user's terms: a column the format needs and the file lacks is named as such
+ * (DuckDB says `Referenced column "song_id" not found`, with the SQL around it), with what to do when the
+ * format was forced.
+ */
+export function readErrorMessage(err: unknown, format: string | null, forced: boolean): string {
+  const msg = errorMessage(err);
+  const col = /Referenced column "([^"]+)" not found/.exec(msg)?.[1];
+  if (col === undefined || col.startsWith('__') || format === null) return msg;
+  const what = forced ? ' (forced with --format: leave --format out to detect the format, or pick the one the file is in; `earshot formats` lists them)' : '';
+  return `it has no column "${col}", which ${format} needs${what}`;
 }
