@@ -5,6 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { generateWorld, type GenerateSummary } from '../src/generate/index.js';
@@ -61,4 +62,15 @@ test('earshot stream and earshot views dump from the command line', async () => 
   const again = cli(['stream', '--source', 'lake', '--data', data, '--until-idle']);
   assert.equal(again.status, 2, 'another source on the same views is refused');
   assert.match(again.stderr, /--fresh/);
+  // A data directory that does not exist is named, and not created.
+  const typo = join(dir, 'no-such-data');
+  const lake = cli(['stream', '--source', 'lake', '--data', typo, '--until-idle']);
+  assert.equal(lake.status, 2);
+  assert.match(lake.stderr, /no data directory at .*no-such-data/);
+  assert.equal(existsSync(typo), false);
+  // A missing input file is named and fails the run; the files that exist still stream.
+  const some = cli(['stream', '--source', `file:${join(dir, 'nope.csv')},${join(dir, 'world')}`, '--data', join(dir, 'cli-some'), '--until-idle', '--json']);
+  assert.equal(some.status, 1);
+  assert.match(some.stderr, /nope\.csv: no such file/);
+  assert.equal((JSON.parse(some.stdout) as RunResult).counters['accepted'], res.counters['accepted']);
 });

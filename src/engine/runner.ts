@@ -72,6 +72,8 @@ export interface RunResult extends RunProgress {
   readonly lastBatchAt: number;
   /** Seconds spent waiting for the source, applying batches, collecting rows, writing them, and writing checkpoints. */
   readonly timings: { source: number; apply: number; flush: number; write: number; checkpoint: number };
+  /** Inputs the source could not read (see StreamSource.problems). */
+  readonly problems: readonly { readonly origin: string; readonly message: string }[];
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -311,6 +313,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       o.signal?.removeEventListener('abort', onAbort);
     }
     await checkpoint(true);
+    const problems = source.problems?.() ?? [];
     await source.close();
     progress(true);
     const c = counters();
@@ -329,6 +332,7 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
       lastBatchAt,
       stateStats: engine.stats(),
       timings: Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, Math.round(v) / 1000])) as RunResult['timings'],
+      problems,
     };
   } finally {
     await store?.close();

@@ -87,6 +87,8 @@ export interface StreamSource extends AsyncIterable<SourceBatch> {
   /** Resolves when the source has closed (ended, closed or failed). */
   closed(): Promise<void>;
   status(): SourceStatus;
+  /** Inputs the source could not read (a file source's missing or unreadable files), to tell the user. */
+  problems?(): readonly { readonly origin: string; readonly message: string }[];
 }
 
 /** An empty batch's columns, sized n. */

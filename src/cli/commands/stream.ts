@@ -1,5 +1,6 @@
 // `earshot stream`, `earshot views dump|show` and `earshot publish`: the stream engine from the command
 // line. Flags are parsed once into the engine config and a source spec; the library does the work.
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { parseConfig, parseDuration } from '../../engine/config.js';
 import { runStream, type RunProgress } from '../../engine/runner.js';
@@ -80,6 +81,12 @@ Examples:
         ...(o['user'] ? { user: o['user'] as string } : {}),
         ...(o['format'] ? { format: o['format'] as string } : {}),
       });
+      // The lake source reads DATA/lake: on a data directory that does not exist (a mistyped --data, say) the
+      // run would create it and stream nothing. (An existing one without listens yet is fine: without
+      // --until-idle the engine waits for imports.)
+      if (source.kind === 'lake' && !existsSync(dataDir)) {
+        throw new UsageError(`no data directory at ${dataDir} to stream from`, { hint: 'pass the data directory earshot import wrote with --data (or set EARSHOT_DATA), or import something first: earshot import PATH --data DIR' });
+      }
       const speed = parseSpeed(o['speed'] as string | undefined);
       const ac = new AbortController();
       const stop = () => ac.abort();
@@ -109,6 +116,9 @@ Examples:
           },
         });
         if (tty) process.stderr.write('\n');
+        // A file that is missing or unreadable is named, and fails the command, as earshot import does.
+        for (const p of res.problems) console.error(`earshot: ${p.origin}: ${p.message}`);
+        if (res.problems.length) process.exitCode = 1;
         if (o['json']) console.log(JSON.stringify({ dataDir, source: o['source'], ...res }, null, 2));
         else {
           const c = res.counters;

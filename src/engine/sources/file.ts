@@ -89,5 +89,6 @@ export async function openFileSource(o: FileSourceOptions): Promise<StreamSource
     staged,
     async ack() {},
     status: () => ({ lag: staged.rows - row }),
+    problems: () => staged.problems,
   });
 }
