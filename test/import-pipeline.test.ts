@@ -1,6 +1,7 @@
 // The import pipeline end to end on the seed CSV pair: counts, catalogue names, idempotence,
 // duplicates within an import, rejects with real line numbers, and files that cannot be read.
 import { test } from 'node:test';
+import { zipSync } from 'fflate';
 import assert from 'node:assert/strict';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -145,13 +146,19 @@ test('missing, empty and unrecognised files are reported; the other files still 
     await writeFile(other, 'hello, this is not listening data\n');
     const binary = join(dir, 'garbage.bin');
     await writeFile(binary, Buffer.from([0, 1, 2, 255, 254, 10, 0, 7]));
-    const s = await runImport({ inputs: [good, empty, other, binary, join(dir, 'nope.csv')], dataDir: join(dir, 'data') });
+    const emptyZip = join(dir, 'empty.zip');
+    await writeFile(emptyZip, zipSync({}));
+    const brokenZip = join(dir, 'broken.zip');
+    await writeFile(brokenZip, zipSync({ 'StreamingHistory0.json': new TextEncoder().encode('[]') }).subarray(0, 30));
+    const s = await runImport({ inputs: [good, empty, other, binary, join(dir, 'nope.csv'), emptyZip, brokenZip], dataDir: join(dir, 'data') });
     assert.equal(s.totals.accepted, 1);
     const by = Object.fromEntries(s.files.map((f) => [f.file.split('/').pop(), f]));
     assert.match(by['empty.csv']!.skipped!, /empty/);
     assert.match(by['notes.txt']!.error!, /--format/);
     assert.match(by['garbage.bin']!.error!, /recognise/);
     assert.match(by['nope.csv']!.error!, /no such file/);
+    assert.equal(by['empty.zip']!.error, 'the zip archive holds no files');
+    assert.match(by['broken.zip']!.error!, /not a readable zip archive/);
   } finally {
     await cleanup();
   }

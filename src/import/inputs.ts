@@ -62,7 +62,8 @@ async function unzip(path: string, tmpDir: string, n: number): Promise<{ files: 
     await writeFile(dest, entries[name]!);
     files.push({ path: dest, origin: `${path}!${name}`, fromFolder: true });
   }
-  return { files, problems: [] };
+  // An archive with no files in it would otherwise import nothing and say nothing.
+  return { files, problems: files.length === 0 ? [{ origin: path, message: 'the zip archive holds no files' }] : [] };
 }
 
 /** Files to import, in a stable order, and the paths that could not be used. */
