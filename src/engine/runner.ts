@@ -16,6 +16,7 @@ import { Engine } from './engine.js';
 import { openSource, sourceId, type SourceSpec } from './sources/index.js';
 import { sliceBatch, type ListenBatch, type SourcePosition } from './types.js';
 import type { ChangeSet } from '../views/tables.js';
+import type { InputProblem } from '../import/inputs.js';
 
 export interface RunOptions {
   readonly dataDir: string;
@@ -73,7 +74,7 @@ export interface RunResult extends RunProgress {
   /** Seconds spent waiting for the source, applying batches, collecting rows, writing them, and writing checkpoints. */
   readonly timings: { source: number; apply: number; flush: number; write: number; checkpoint: number };
   /** Inputs the source could not read (see StreamSource.problems). */
-  readonly problems: readonly { readonly origin: string; readonly message: string }[];
+  readonly problems: readonly InputProblem[];
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -1,6 +1,7 @@
 // The engine's records: a batch of listens in columns (dictionary-encoded ids, typed arrays), where a
 // source stands in its input, and the source interface itself. Plain data; the hot path never builds an
 // object per listen.
+import type { InputProblem } from '../import/inputs.js';
 
 /** Action codes in a batch: the lake's four actions, then 4 for a listen without one. */
 export const ACTION_NAMES = ['play', 'pause', 'skip', 'complete'] as const;
@@ -88,7 +89,7 @@ export interface StreamSource extends AsyncIterable<SourceBatch> {
   closed(): Promise<void>;
   status(): SourceStatus;
   /** Inputs the source could not read (a file source's missing or unreadable files), to tell the user. */
-  problems?(): readonly { readonly origin: string; readonly message: string }[];
+  problems?(): readonly InputProblem[];
 }
 
 /** An empty batch's columns, sized n. */

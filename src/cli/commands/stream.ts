@@ -9,6 +9,7 @@ import { fileSourceId, openFileSource } from '../../engine/sources/file.js';
 import { parseSourceSpec } from '../../engine/sources/index.js';
 import { parseNatsUrl } from '../../engine/sources/nats/connect.js';
 import { publishFrom } from '../../engine/sources/nats/publish.js';
+import type { InputProblem } from '../../import/inputs.js';
 import { resolveDataDir } from '../../lake/paths.js';
 import { dumpViews, readView } from '../../store/views.js';
 import { UsageError } from '../../util/errors.js';
@@ -31,6 +32,12 @@ function progressLine(p: RunProgress): string {
   const c = p.counters;
   const n = (x: number | undefined) => Math.round(x ?? 0).toLocaleString('en-US');
   return `in ${n(c['events_in'])} · accepted ${n(c['accepted'])} · late ${n(c['late'])} · rejected ${n(c['rejected'])} · ${n(c['events_per_second'])} ev/s (run ${n(p.eventsPerSecond)}) · watermark ${iso(p.watermark)}${p.lag !== null ? ` · backlog ${n(p.lag)}` : ''}`;
+}
+
+/** Names each input that is missing or unreadable and fails the command, as earshot import does. */
+function reportProblems(problems: readonly InputProblem[]): void {
+  for (const p of problems) console.error(`earshot: ${p.origin}: ${p.message}`);
+  if (problems.length > 0) process.exitCode = 1;
 }
 
 export function registerStream(program: Command): void {
@@ -116,9 +123,7 @@ Examples:
           },
         });
         if (tty) process.stderr.write('\n');
-        // A file that is missing or unreadable is named, and fails the command, as earshot import does.
-        for (const p of res.problems) console.error(`earshot: ${p.origin}: ${p.message}`);
-        if (res.problems.length) process.exitCode = 1;
+        reportProblems(res.problems);
         if (o['json']) console.log(JSON.stringify({ dataDir, source: o['source'], ...res }, null, 2));
         else {
           const c = res.counters;
@@ -177,7 +182,7 @@ Examples:
       if (rate !== undefined && !(rate > 0)) throw new UsageError(`--rate must be positive, got ${o.rate}`);
       const dicts = new Dicts();
       const source = await openFileSource({ inputs: paths, dicts, from: null, ...(o.user ? { user: o.user } : {}), ...(o.format ? { format: o.format } : {}) });
-      for (const p of source.staged.problems) console.error(`earshot: ${p.origin}: ${p.message}`);
+      reportProblems(source.staged.problems);
       const s = await publishFrom(source, dicts, {
         target,
         batch,
@@ -191,6 +196,5 @@ Examples:
         console.log(`published ${s.listens.toLocaleString('en-US')} listens in ${s.messages} messages to ${s.subject} in ${s.seconds.toFixed(1)} s (${s.listensPerSecond.toLocaleString('en-US')} listens/s)`);
         console.log(`  rejected ${s.rejected}, duplicates dropped ${s.duplicates}${s.duplicateMessages ? `, ${s.duplicateMessages} messages already in the stream` : ''}; stream sequences ${s.firstSeq ?? '—'}..${s.lastSeq ?? '—'}`);
       }
-      if (source.staged.problems.length) process.exitCode = 1;
     });
 }

@@ -13,7 +13,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { detectFormat, formatByName, FORMATS } from '../../formats/registry.js';
 import { rawRelation } from '../../formats/readers.js';
 import type { FormatOptions } from '../../formats/types.js';
-import { expandInputs, readHead } from '../../import/inputs.js';
+import { expandInputs, readHead, type InputProblem } from '../../import/inputs.js';
 import { sharedSource, stageSql } from '../../import/stage.js';
 import { scalar } from '../../util/db.js';
 import { errorMessage, UsageError } from '../../util/errors.js';
@@ -34,7 +34,7 @@ export interface StagedFiles {
   readonly rejected: number;
   readonly duplicates: number;
   /** Files that could not be used, with why. */
-  readonly problems: { origin: string; message: string }[];
+  readonly problems: InputProblem[];
   cleanup(): Promise<void>;
 }
 

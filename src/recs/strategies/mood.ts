@@ -21,6 +21,11 @@ function moodsOf(ctx: RecsContext, h: History): MoodShare[] {
 }
 
 function model(ctx: RecsContext, tagShare: number): Model {
+  // Once per model, not per history; a loop, not Math.max(...popularity), which overflows the stack for a
+  // catalogue of ~125k tracks or more.
+  let top = 1;
+  for (const p of ctx.popularity) if (p > top) top = p;
+  const maxPop = Math.log1p(top);
   return {
     strategy: 'mood',
     score(h) {
@@ -36,10 +41,6 @@ function model(ctx: RecsContext, tagShare: number): Model {
         const g = ctx.items.genres[h.items[k]!];
         if (g) genres.set(g, (genres.get(g) ?? 0) + 1);
       }
-      // A loop, not Math.max(...popularity): spreading a catalogue of ~125k tracks or more overflows the stack.
-      let top = 1;
-      for (const p of ctx.popularity) if (p > top) top = p;
-      const maxPop = Math.log1p(top);
       for (let i = 0; i < n; i++) {
         if (ctx.items.moods[i] !== target) continue;
         const g = ctx.items.genres[i];
