@@ -7,7 +7,9 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { checkpointPath, readCheckpoint, CheckpointError } from '../src/engine/checkpoint.js';
+import { checkpointPath, readCheckpoint, writeCheckpoint, CheckpointError } from '../src/engine/checkpoint.js';
+import { Dicts } from '../src/engine/dict.js';
+import { SnapshotWriter } from '../src/engine/snapshot.js';
 import { DEFAULT_CONFIG, parseConfig } from '../src/engine/config.js';
 import { runStream } from '../src/engine/runner.js';
 import type { SourceSpec } from '../src/engine/sources/index.js';
@@ -78,6 +80,41 @@ test('a run killed with SIGKILL mid-replay and restarted equals an uninterrupted
   assert.equal(res, 0);
   assert.ok((await viewCount(data, 'trending_tracks')) > 0);
   assertNoDiffs(await viewDiffs(reference, data));
+});
+
+test('a version-1 checkpoint (the dictionaries as one JSON section) still resumes, and a newer version is refused', async () => {
+  const data = join(dir, 'v1');
+  const ac = new AbortController();
+  await runStream({
+    dataDir: data, source, config: DEFAULT_CONFIG, speed: 'max', untilIdle: true, checkpointEveryMs: 20, emitEveryMs: 10, signal: ac.signal,
+    progressEveryMs: 0, onProgress: (p) => (p.counters['events_in']! > 9000 ? ac.abort() : undefined),
+  });
+  const path = checkpointPath(data);
+  const ck = (await readCheckpoint(path))!;
+  assert.equal(ck.header.version, 2);
+  // Rewrite it as version 1 wrote it: every section as it is but the dictionaries, which become one JSON value.
+  const file = await readFile(path);
+  const base = (13 + 4 + file.readUInt32LE(13) + 7) & ~7;
+  const dicts = new Dicts();
+  dicts.read(ck.state.scope('dicts'));
+  const w = new SnapshotWriter();
+  w.json('dicts', dicts.toJSON());
+  for (const s of ck.header.sections) {
+    if (!s.name.startsWith('dicts.')) w.sections.push({ name: s.name, kind: s.kind, bytes: file.subarray(base + s.offset, base + s.offset + s.length) });
+  }
+  await writeCheckpoint(path, { sourceId: ck.header.sourceId, position: ck.header.position, config: ck.header.config }, w);
+  const v1 = Buffer.from((await readFile(path)).toString('latin1').replace('"version":2', '"version":1'), 'latin1');
+  await writeFile(path, v1);
+  assert.equal((await readCheckpoint(path))!.header.version, 1);
+  const second = await runStream({ dataDir: data, source, config: DEFAULT_CONFIG, speed: 'max', untilIdle: true });
+  assert.ok(second.resumed);
+  assert.equal(second.counters['accepted'], 30_000);
+  assertNoDiffs(await viewDiffs(reference, data));
+  // The resumed run wrote its checkpoints in the current version; one from a later earshot is refused.
+  const now = await readFile(path);
+  assert.equal((await readCheckpoint(path))!.header.version, 2);
+  await writeFile(path, Buffer.from(now.toString('latin1').replace('"version":2', '"version":9'), 'latin1'));
+  await assert.rejects(readCheckpoint(path), (e: Error & { hint?: string }) => /checkpoint version 9; this earshot reads versions 1 and 2/.test(e.message) && /--fresh/.test(e.hint ?? ''));
 });
 
 test('the checkpoint round-trips; a damaged one or other settings are refused with a hint', async () => {

@@ -39,7 +39,9 @@ const world = join(dir, 'world');
 const data = join(dir, 'data');
 /** The data folder as the printed commands spell it (quoted when it has spaces). */
 const dataArg = shellArg(data);
-const step = (s: string) => console.log(`\n\u001b[1m▸ ${s}\u001b[0m`);
+// Step titles in bold on a terminal; plain text into a pipe or a log file, or with NO_COLOR set.
+const bold = process.stdout.isTTY && !process.env['NO_COLOR'];
+const step = (s: string) => console.log(bold ? `\n\u001b[1m▸ ${s}\u001b[0m` : `\n▸ ${s}`);
 
 async function show(title: string, sql: string): Promise<void> {
   const res = await queryLake(data, sql);

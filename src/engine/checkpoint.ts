@@ -12,7 +12,9 @@ import type { SourcePosition } from './types.js';
 import { EarshotError } from '../util/errors.js';
 
 const MAGIC = Buffer.from('EARSHOT-CKPT\n');
-export const CHECKPOINT_VERSION = 1;
+/** 2: the dictionaries as binary sections (src/engine/string-encoding.ts); 1 (still read): as JSON. */
+export const CHECKPOINT_VERSION = 2;
+const READS = [1, 2];
 
 export interface CheckpointHeader {
   readonly version: number;
@@ -89,8 +91,8 @@ export async function readCheckpoint(path: string): Promise<Checkpoint | null> {
   const hlen = buf.readUInt32LE(MAGIC.byteLength);
   const hstart = MAGIC.byteLength + 4;
   const header = JSON.parse(buf.subarray(hstart, hstart + hlen).toString('utf8')) as CheckpointHeader;
-  if (header.version !== CHECKPOINT_VERSION) {
-    throw new CheckpointError(`${path} has checkpoint version ${header.version}; this earshot reads version ${CHECKPOINT_VERSION}`, { hint: 'run with --fresh to rebuild the views' });
+  if (!READS.includes(header.version)) {
+    throw new CheckpointError(`${path} has checkpoint version ${header.version}; this earshot reads versions ${READS.join(' and ')}`, { hint: 'run with --fresh to rebuild the views' });
   }
   const base = align8(hstart + hlen);
   const map = new Map<string, Section>();

@@ -1,12 +1,17 @@
 // Dictionary encoding: every user, track, artist, genre and mood string becomes a small integer once,
 // so the views key their state by integers in typed arrays. Ids are given in order of first sight and
 // saved with the checkpoint, so a resumed engine (and a replay of the same input) gives the same ids.
+import type { SnapshotReader, SnapshotWriter } from './snapshot.js';
+import { decodeStrings, StringEncoder, type EncodedStrings } from './string-encoding.js';
 
 export class Dict {
   readonly values: string[] = [];
   private readonly ids = new Map<string, number>();
-  private rankOf = new Int32Array(0);
+  /** sorted[0, sortedN): ids in their strings' order; rankOf[id]: the id's place in it. Both grow by doubling. */
   private sorted = new Int32Array(0);
+  private sortedN = 0;
+  private rankOf = new Int32Array(0);
+  private readonly enc = new StringEncoder();
 
   /** The id of `s`, given a new one on first sight. */
   id(s: string): number {
@@ -27,35 +32,66 @@ export class Dict {
     return this.values.length;
   }
 
-  load(values: readonly string[]): void {
+  /** Replaces the values; `encoded`, when given, is their checkpoint encoding (not encoded again). */
+  load(values: readonly string[], encoded?: EncodedStrings): void {
     this.values.length = 0;
     this.ids.clear();
-    this.sorted = new Int32Array(0);
+    this.sortedN = 0;
+    this.enc.reset();
     for (const v of values) this.id(v);
+    if (encoded) this.enc.adopt(encoded);
+  }
+
+  /** The values as a checkpoint section pair, encoding only those added since the last call. */
+  encoded(): EncodedStrings {
+    return this.enc.encode(this.values);
   }
 
   /**
    * Rank of each id by its string's order (0 = first): the tie-break wherever SQL would say
-   * `ORDER BY count DESC, name`. New values are sorted and merged in, so keeping ranks current costs
-   * O(size) per call that follows growth.
+   * `ORDER BY count DESC, name`. Valid for ids below `size`. New values are sorted and merged in from
+   * the back, each placed by binary search with the larger values moved up in one block, so a call that
+   * follows the arrival of a few values costs a few comparisons each plus moving integers; only the
+   * ranks from the first place that changed are rewritten.
    */
   ranks(): Int32Array {
     const n = this.values.length;
-    if (this.sorted.length === n) return this.rankOf;
+    const old = this.sortedN;
+    if (old === n) return this.rankOf;
     const keys = this.values;
-    const old = this.sorted;
-    const fresh = Array.from({ length: n - old.length }, (_, i) => old.length + i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
-    const merged = new Int32Array(n);
-    let i = 0;
-    let j = 0;
-    let k = 0;
-    while (i < old.length && j < fresh.length) merged[k++] = keys[old[i]!]! <= keys[fresh[j]!]! ? old[i++]! : fresh[j++]!;
-    while (i < old.length) merged[k++] = old[i++]!;
-    while (j < fresh.length) merged[k++] = fresh[j++]!;
-    const rank = new Int32Array(n);
-    for (let r = 0; r < n; r++) rank[merged[r]!] = r;
-    this.sorted = merged;
-    this.rankOf = rank;
+    const fresh = Array.from({ length: n - old }, (_, i) => old + i).sort((a, b) => (keys[a]! < keys[b]! ? -1 : keys[a]! > keys[b]! ? 1 : 0));
+    if (this.sorted.length < n) {
+      const cap = Math.max(n, this.sorted.length * 2, 1024);
+      const s = new Int32Array(cap);
+      s.set(this.sorted.subarray(0, old));
+      this.sorted = s;
+      const r = new Int32Array(cap);
+      r.set(this.rankOf.subarray(0, old));
+      this.rankOf = r;
+    }
+    const sorted = this.sorted;
+    // Merge in place from the back: i walks the old values, k the place being filled.
+    let i = old - 1;
+    let k = n - 1;
+    for (let j = fresh.length - 1; j >= 0; j--) {
+      const f = fresh[j]!;
+      const key = keys[f]!;
+      let lo = 0;
+      let hi = i + 1;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (keys[sorted[mid]!]! < key) lo = mid + 1;
+        else hi = mid;
+      }
+      const larger = i - lo + 1;
+      if (larger > 0) sorted.copyWithin(k - larger + 1, lo, i + 1);
+      k -= larger;
+      sorted[k--] = f;
+      i = lo - 1;
+    }
+    const rank = this.rankOf;
+    for (let r = i + 1; r < n; r++) rank[sorted[r]!] = r;
+    this.sortedN = n;
     return rank;
   }
 }
@@ -80,6 +116,8 @@ export class Dicts {
   /** Genre and mood id of each track (from the catalogue or the message), -1 unknown. */
   trackGenre = new Int32Array(1024).fill(-1);
   trackMood = new Int32Array(1024).fill(-1);
+  private readonly nameEnc = new StringEncoder();
+  private readonly artistEnc = new StringEncoder();
 
   /** The id of a track, recording its names and genre/mood where given and not yet known. */
   track(key: string, name?: string | null, artist?: string | null, genre?: string | null, mood?: string | null): number {
@@ -102,11 +140,6 @@ export class Dicts {
     this.trackMood[t] = mood ? this.moods.id(mood) : -1;
   }
 
-  /** Ranks of tracks by track_key: trending's tie-break (ties go to the key that sorts first). */
-  trackRanks(): Int32Array {
-    return this.tracks.ranks();
-  }
-
   toJSON(): DictsState {
     const n = this.tracks.size;
     return {
@@ -122,7 +155,62 @@ export class Dicts {
     };
   }
 
+  /** The dictionaries as checkpoint sections (binary; the strings encoded as they were added, src/engine/string-encoding.ts). */
+  write(w: SnapshotWriter): void {
+    for (const [name, d] of this.named()) {
+      const e = d.encoded();
+      w.i32(`${name}.lens`, e.lens);
+      w.u8(`${name}.bytes`, e.bytes);
+    }
+    for (const [name, e] of [['trackName', this.nameEnc.encode(this.trackName)], ['trackArtist', this.artistEnc.encode(this.trackArtist)]] as const) {
+      w.i32(`${name}.lens`, e.lens);
+      w.u8(`${name}.bytes`, e.bytes);
+    }
+    const n = this.tracks.size;
+    w.i32('trackGenre', this.trackGenre.subarray(0, n));
+    w.i32('trackMood', this.trackMood.subarray(0, n));
+  }
+
+  /** Restores what `write` wrote. */
+  read(r: SnapshotReader): void {
+    const section = (name: string): EncodedStrings => ({ lens: r.i32(`${name}.lens`), bytes: r.u8(`${name}.bytes`) });
+    for (const [name, d] of this.named()) {
+      const e = section(name);
+      const values = decodeStrings(e);
+      if (values.includes(null)) throw new Error(`checkpoint dictionary ${name} holds a null`);
+      d.load(values as string[], e);
+    }
+    const n = this.tracks.size;
+    for (const [name, list, enc] of [['trackName', this.trackName, this.nameEnc], ['trackArtist', this.trackArtist, this.artistEnc]] as const) {
+      const e = section(name);
+      const values = decodeStrings(e);
+      if (values.length !== n) throw new Error(`checkpoint section ${name} has ${values.length} entries for ${n} tracks`);
+      list.length = 0;
+      for (const v of values) list.push(v);
+      enc.adopt(e);
+    }
+    const genre = r.i32('trackGenre');
+    const mood = r.i32('trackMood');
+    if (genre.length !== n || mood.length !== n) throw new Error(`checkpoint track genres/moods have ${genre.length}/${mood.length} entries for ${n} tracks`);
+    this.trackGenre = grown(new Int32Array(0), n, -1);
+    this.trackMood = grown(new Int32Array(0), n, -1);
+    this.trackGenre.set(genre);
+    this.trackMood.set(mood);
+  }
+
+  private named(): [string, Dict][] {
+    return [
+      ['users', this.users],
+      ['tracks', this.tracks],
+      ['artists', this.artists],
+      ['genres', this.genres],
+      ['moods', this.moods],
+    ];
+  }
+
   load(s: DictsState): void {
+    this.nameEnc.reset();
+    this.artistEnc.reset();
     this.users.load(s.users);
     this.tracks.load(s.tracks);
     this.artists.load(s.artists);

@@ -133,7 +133,7 @@ export class Engine {
   snapshot(): SnapshotWriter {
     const w = new SnapshotWriter();
     w.json('engine', { maxTs: Number.isFinite(this.maxTs) ? this.maxTs : null, counters: this.counters, late: [...this.late] });
-    w.json('dicts', this.dicts.toJSON());
+    this.dicts.write(w.scope('dicts'));
     for (const v of this.views) v.snapshot(w.scope(v.name));
     return w;
   }
@@ -145,7 +145,9 @@ export class Engine {
     this.late.clear();
     for (const [k, v] of e.late) this.late.set(k, v);
     this.lateDirty.clear();
-    this.dicts.load(r.json('dicts'));
+    // Version 1 checkpoints hold the dictionaries as one JSON section.
+    if (r.has('dicts')) this.dicts.load(r.json('dicts'));
+    else this.dicts.read(r.scope('dicts'));
     for (const v of this.views) v.restore(r.scope(v.name));
   }
 }

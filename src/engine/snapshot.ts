@@ -47,6 +47,10 @@ export class SnapshotReader {
     return new SnapshotReader(this.map, `${this.prefix}${name}.`);
   }
 
+  has(name: string): boolean {
+    return this.map.has(this.prefix + name);
+  }
+
   private get(name: string, kind: Section['kind']): Uint8Array {
     const s = this.map.get(this.prefix + name);
     if (!s) throw new Error(`checkpoint has no section ${this.prefix + name}`);

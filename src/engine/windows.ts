@@ -68,10 +68,11 @@ export class IntList {
 }
 
 /**
- * Indexes of the `top` largest keys among keys[0..n), largest first, into out (returns how many). A
- * min-heap of size `top`: most keys lose against its root in one comparison.
+ * Indexes of the `top` best of 0..n), best first, into out (returns how many), where better(a, b) says
+ * a goes before b (a strict total order). A heap of size `top` whose root is the worst kept: most
+ * candidates lose against it in one comparison.
  */
-export function selectTop(keys: Float64Array, n: number, top: number, out: Int32Array): number {
+export function selectTopBy(n: number, top: number, out: Int32Array, better: (a: number, b: number) => boolean): number {
   const m = Math.min(top, n);
   let size = 0;
   for (let i = 0; i < n; i++) {
@@ -80,37 +81,37 @@ export function selectTop(keys: Float64Array, n: number, top: number, out: Int32
       out[j] = i;
       while (j > 0) {
         const p = (j - 1) >> 1;
-        if (keys[out[p]!]! <= keys[out[j]!]!) break;
+        if (!better(out[p]!, out[j]!)) break;
         const t = out[p]!;
         out[p] = out[j]!;
         out[j] = t;
         j = p;
       }
-    } else if (keys[i]! > keys[out[0]!]!) {
+    } else if (better(i, out[0]!)) {
       out[0] = i;
-      siftDown(keys, out, size, 0);
+      siftDownBy(out, size, 0, better);
     }
   }
-  // Heap-sort in place: move the smallest to the end repeatedly, leaving the largest first.
   for (let end = size - 1; end > 0; end--) {
     const t = out[0]!;
     out[0] = out[end]!;
     out[end] = t;
-    siftDown(keys, out, end, 0);
+    siftDownBy(out, end, 0, better);
   }
   return m;
 }
 
-function siftDown(keys: Float64Array, heap: Int32Array, size: number, i: number): void {
+function siftDownBy(heap: Int32Array, size: number, i: number, better: (a: number, b: number) => boolean): void {
   for (;;) {
     const l = 2 * i + 1;
     if (l >= size) return;
     const r = l + 1;
-    const c = r < size && keys[heap[r]!]! < keys[heap[l]!]! ? r : l;
-    if (keys[heap[c]!]! >= keys[heap[i]!]!) return;
+    const c = r < size && better(heap[l]!, heap[r]!) ? r : l;
+    if (!better(heap[i]!, heap[c]!)) return;
     const t = heap[i]!;
     heap[i] = heap[c]!;
     heap[c] = t;
     i = c;
   }
 }
+

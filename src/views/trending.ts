@@ -3,18 +3,15 @@
 // in it; a window is counted when it is emitted, so a listen costs one append however many windows hold it.
 import type { SnapshotReader, SnapshotWriter } from '../engine/snapshot.js';
 import type { ListenBatch } from '../engine/types.js';
-import { IntList, selectTop } from '../engine/windows.js';
+import { IntList, selectTopBy } from '../engine/windows.js';
 import { PaneWindows } from './windowed.js';
 import { VIEW_TABLES, type RowBuffer } from './tables.js';
 import type { ViewContext } from './types.js';
-
-const RANK_BITS = 2 ** 26;
 
 export class TrendingTracks extends PaneWindows<IntList> {
   private hint = 64;
   private counts = new Uint32Array(1024);
   private touched = new Int32Array(1024);
-  private keys = new Float64Array(1024);
   private readonly best: Int32Array;
 
   constructor(private readonly ctx: ViewContext) {
@@ -49,7 +46,6 @@ export class TrendingTracks extends PaneWindows<IntList> {
   protected emitWindow(k: number, panes: readonly IntList[], out: RowBuffer): void {
     const tracks = this.ctx.dicts.tracks.size;
     if (this.counts.length < tracks) this.counts = new Uint32Array(Math.max(tracks, this.counts.length * 2));
-    if (tracks >= RANK_BITS) throw new Error('trending_tracks supports up to 67M distinct tracks');
     const counts = this.counts;
     let n = 0;
     for (const l of panes) {
@@ -66,15 +62,19 @@ export class TrendingTracks extends PaneWindows<IntList> {
         counts[t]!++;
       }
     }
-    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
-    const rank = this.ctx.dicts.trackRanks();
-    const keys = this.keys;
+    // Most plays first, ties to the track_key that sorts first: keys are compared only between tracks
+    // of equal count, so no order of all keys is kept (it cost a merge over every track ever seen
+    // whenever new ones had arrived).
+    const keys = this.ctx.dicts.tracks.values;
     const touched = this.touched;
-    for (let i = 0; i < n; i++) {
-      const t = touched[i]!;
-      keys[i] = counts[t]! * RANK_BITS + (RANK_BITS - 1 - rank[t]!);
-    }
-    const m = selectTop(keys, n, this.best.length, this.best);
+    const better = (a: number, b: number): boolean => {
+      const ta = touched[a]!;
+      const tb = touched[b]!;
+      const ca = counts[ta]!;
+      const cb = counts[tb]!;
+      return ca > cb || (ca === cb && keys[ta]! < keys[tb]!);
+    };
+    const m = selectTopBy(n, this.best.length, this.best, better);
     const start = this.w.start(k);
     const end = this.w.end(k);
     for (let r = 0; r < m; r++) {
