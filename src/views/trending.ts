@@ -3,7 +3,7 @@
 // in it; a window is counted when it is emitted, so a listen costs one append however many windows hold it.
 import type { SnapshotReader, SnapshotWriter } from '../engine/snapshot.js';
 import type { ListenBatch } from '../engine/types.js';
-import { IntList, selectTopBy } from '../engine/windows.js';
+import { IntList, selectTop, selectTopBy } from '../engine/windows.js';
 import { PaneWindows } from './windowed.js';
 import { VIEW_TABLES, type RowBuffer } from './tables.js';
 import type { ViewContext } from './types.js';
@@ -11,6 +11,8 @@ import type { ViewContext } from './types.js';
 export class TrendingTracks extends PaneWindows<IntList> {
   private hint = 64;
   private counts = new Uint32Array(1024);
+  private keys = new Float64Array(1024);
+  private ties = new Int32Array(1024);
   private touched = new Int32Array(1024);
   private readonly best: Int32Array;
 
@@ -62,19 +64,46 @@ export class TrendingTracks extends PaneWindows<IntList> {
         counts[t]!++;
       }
     }
-    // Most plays first, ties to the track_key that sorts first: keys are compared only between tracks
-    // of equal count, so no order of all keys is kept (it cost a merge over every track ever seen
-    // whenever new ones had arrived).
-    const keys = this.ctx.dicts.tracks.values;
+    // Most plays first, ties to the track_key that sorts first. The top N by plays alone is a numeric
+    // heap; keys are compared only where counts tie: among the tracks tied at the last place taken (when
+    // more of them than places are left), and within runs of equal counts. (Keeping every track ranked
+    // by key instead cost a merge over all tracks ever seen whenever new ones had arrived.)
+    if (this.keys.length < n) this.keys = new Float64Array(Math.max(n, this.keys.length * 2));
+    const keys = this.keys;
     const touched = this.touched;
-    const better = (a: number, b: number): boolean => {
-      const ta = touched[a]!;
-      const tb = touched[b]!;
-      const ca = counts[ta]!;
-      const cb = counts[tb]!;
-      return ca > cb || (ca === cb && keys[ta]! < keys[tb]!);
-    };
-    const m = selectTopBy(n, this.best.length, this.best, better);
+    for (let i = 0; i < n; i++) keys[i] = counts[touched[i]!]!;
+    const best = this.best;
+    const m = selectTop(keys, n, best.length, best);
+    const names = this.ctx.dicts.tracks.values;
+    if (m > 0) {
+      const last = keys[best[m - 1]!]!;
+      let above = 0;
+      while (keys[best[above]!]! > last) above++;
+      let tied = 0;
+      for (let i = 0; i < n; i++) if (keys[i] === last) tied++;
+      if (tied > m - above) {
+        // More tracks share the last count than places are left: the places go to the keys that sort first.
+        if (this.ties.length < tied) this.ties = new Int32Array(Math.max(tied, this.ties.length * 2));
+        const ties = this.ties;
+        let t = 0;
+        for (let i = 0; i < n; i++) if (keys[i] === last) ties[t++] = i;
+        const picked = best.subarray(above);
+        const got = selectTopBy(tied, m - above, picked, (a, b) => names[touched[ties[a]!]!]! < names[touched[ties[b]!]!]!);
+        for (let r = 0; r < got; r++) picked[r] = ties[picked[r]!]!;
+      }
+      // Within each run of equal counts, by key (runs are short: insertion sort).
+      for (let r = 1; r < m; r++) {
+        const x = best[r]!;
+        const kx = keys[x]!;
+        const nx = names[touched[x]!]!;
+        let j = r - 1;
+        while (j >= 0 && keys[best[j]!] === kx && names[touched[best[j]!]!]! > nx) {
+          best[j + 1] = best[j]!;
+          j--;
+        }
+        best[j + 1] = x;
+      }
+    }
     const start = this.w.start(k);
     const end = this.w.end(k);
     for (let r = 0; r < m; r++) {
