@@ -1,7 +1,7 @@
 // Who may use the server: users with hashed tokens in DATA/users.json. `earshot users` edits the file;
 // the server reads it at start and again whenever it changes, so a token added or rotated from the
 // command line works without a restart. Tokens are random, shown once, and stored only as SHA-256.
-import { createHash, randomBytes } from 'node:crypto';
+import { hash, randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -26,7 +26,8 @@ export const usersPath = (dataDir: string): string => join(dataDir, 'users.json'
 /** ListenBrainz user names: what we accept too (they appear in URLs). */
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 
-export const hashToken = (token: string): string => createHash('sha256').update(token).digest('hex');
+// One-shot crypto.hash: every authenticated request hashes its token (createHash().update().digest() cost ~3× as much).
+export const hashToken = (token: string): string => hash('sha256', token, 'hex');
 
 function newToken(): string {
   // 32 random bytes as a UUID-like hex string: the shape ListenBrainz tokens have, longer.
