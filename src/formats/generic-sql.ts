@@ -99,8 +99,13 @@ export function countryOf(col: string): string {
 export function headObjects(head: string, max = 50): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
   const body = head.charCodeAt(0) === 0xfeff ? head.slice(1) : head;
-  for (const line of body.split('\n')) {
-    const t = line.trim();
+  // Line by line up to the max-th object, not a split of the whole sample: the server detects the format
+  // of every body it is sent, from a 64 KB head, with several detectors.
+  for (let at = 0; at <= body.length && out.length < max; ) {
+    const nl = body.indexOf('\n', at);
+    const end = nl < 0 ? body.length : nl;
+    const t = body.slice(at, end).trim();
+    at = end + 1;
     if (!t.startsWith('{')) continue;
     try {
       const v: unknown = JSON.parse(t);
@@ -108,15 +113,21 @@ export function headObjects(head: string, max = 50): Record<string, unknown>[] {
     } catch {
       continue;
     }
-    if (out.length >= max) break;
   }
   return out;
 }
 
+// The last sample's keys: detecting one body's format asks for them several times.
+let lastHead: string | null = null;
+let lastKeys: ReadonlySet<string> = new Set();
+
 /** Keys of the first JSON objects of an NDJSON sample (JSON keys are case-sensitive: kept as they are). */
-export function headKeys(head: string): Set<string> {
+export function headKeys(head: string): ReadonlySet<string> {
+  if (head === lastHead) return lastKeys;
   const keys = new Set<string>();
   for (const o of headObjects(head)) for (const k of Object.keys(o)) keys.add(k);
+  lastHead = head;
+  lastKeys = keys;
   return keys;
 }
 

@@ -63,7 +63,14 @@ export function csvHeader(line: string, delim = ','): string[] {
 
 /** The nth line (0-based) of a text sample. */
 export function sampleLine(head: string, n: number): string {
-  return (head.split('\n')[n] ?? '').replace(/\r$/, '');
+  let at = 0;
+  for (let i = 0; i < n; i++) {
+    const nl = head.indexOf('\n', at);
+    if (nl < 0) return '';
+    at = nl + 1;
+  }
+  const nl = head.indexOf('\n', at);
+  return head.slice(at, nl < 0 ? head.length : nl).replace(/\r$/, '');
 }
 
 export interface ReaderContext {
