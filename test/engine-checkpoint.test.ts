@@ -117,6 +117,25 @@ test('a version-1 checkpoint (the dictionaries as one JSON section) still resume
   await assert.rejects(readCheckpoint(path), (e: Error & { hint?: string }) => /checkpoint version 9; this earshot reads versions 1 and 2/.test(e.message) && /--fresh/.test(e.hint ?? ''));
 });
 
+test('a checkpoint whose dictionary section is damaged is refused with its path and a hint, and --fresh rebuilds', async () => {
+  const small: SourceSpec = { kind: 'generator', options: parseGeneratorOptions('users=10,tracks=40,events=500,days=1,seed=3,start=2026-03-01') };
+  const data = join(dir, 'damaged');
+  await runStream({ dataDir: data, source: small, config: DEFAULT_CONFIG, speed: 'max', untilIdle: true });
+  const path = checkpointPath(data);
+  const ck = (await readCheckpoint(path))!;
+  const file = await readFile(path);
+  const base = (13 + 4 + file.readUInt32LE(13) + 7) & ~7;
+  const lens = ck.header.sections.find((s) => s.name === 'dicts.tracks.lens')!;
+  file.writeInt32LE(1_000_000, base + lens.offset);
+  await writeFile(path, file);
+  await assert.rejects(
+    runStream({ dataDir: data, source: small, config: DEFAULT_CONFIG, speed: 'max', untilIdle: true }),
+    (e: Error & { hint?: string }) => e instanceof CheckpointError && e.message.startsWith(`${path} is damaged: string 0 runs past the end of its section`) && /--fresh/.test(e.hint ?? ''),
+  );
+  const again = await runStream({ dataDir: data, source: small, config: DEFAULT_CONFIG, speed: 'max', untilIdle: true, fresh: true });
+  assert.equal(again.counters['accepted'], 500);
+});
+
 test('the checkpoint round-trips; a damaged one or other settings are refused with a hint', async () => {
   const ckpt = checkpointPath(reference);
   const ck = await readCheckpoint(ckpt);

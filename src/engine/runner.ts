@@ -9,8 +9,8 @@ import { dataPaths } from '../lake/paths.js';
 import { mkdir } from 'node:fs/promises';
 import type { ViewStore } from '../store/views.js';
 import { openThreadedViewStore } from '../store/views-thread.js';
-import { UsageError } from '../util/errors.js';
-import { checkpointPath, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
+import { UsageError, errorMessage } from '../util/errors.js';
+import { CheckpointError, checkpointPath, readCheckpoint, removeCheckpoint, writeCheckpoint } from './checkpoint.js';
 import type { EngineConfig } from './config.js';
 import { Engine } from './engine.js';
 import { openSource, sourceId, type SourceSpec } from './sources/index.js';
@@ -114,7 +114,11 @@ export async function runStream(o: RunOptions): Promise<RunResult> {
         if (JSON.stringify(ck.header.config) !== JSON.stringify(o.config)) {
           throw new UsageError(`the views in ${o.dataDir} were built with other settings (windows or lateness)`, { hint: 'run with the same settings, or with --fresh to rebuild the views' });
         }
-        engine.restore(ck.state);
+        try {
+          engine.restore(ck.state);
+        } catch (err) {
+          throw new CheckpointError(`${ckptPath} is damaged: ${errorMessage(err)}`, { hint: 'run with --fresh to rebuild the views from the source', cause: err });
+        }
         from = ck.header.position;
         resumed = true;
       }
