@@ -167,8 +167,9 @@ export class Dicts {
       w.u8(`${name}.bytes`, e.bytes);
     }
     const n = this.tracks.size;
-    w.i32('trackGenre', this.trackGenre.subarray(0, n));
-    w.i32('trackMood', this.trackMood.subarray(0, n));
+    // Copies (8 bytes a track): labels of known tracks can change, unlike the append-only strings above.
+    w.i32('trackGenre', this.trackGenre.slice(0, n));
+    w.i32('trackMood', this.trackMood.slice(0, n));
   }
 
   /** Restores what `write` wrote. */
