@@ -33,6 +33,9 @@ describe('protection and description', () => {
       assert.match(r.text, new RegExp(`^${name}`, 'm'), name);
     }
     assert.match(r.text, /earshot_http_requests_total\{route="\/v1\/me",status="429"\} 1/);
+    const delay = (q: string) => Number(new RegExp(`^earshot_event_loop_delay_${q}_seconds (\\S+)$`, 'm').exec(r.text)?.[1]);
+    const [p50, p99, max] = [delay('p50'), delay('p99'), delay('max')];
+    assert.ok(Number.isFinite(p50) && p50 >= 0 && p50 <= p99 && p99 <= max && max < 60, `event-loop delay p50 ${p50}, p99 ${p99}, max ${max}`);
   });
 
   it('/openapi.json describes the ingest, ListenBrainz and read routes; /docs renders it', async () => {

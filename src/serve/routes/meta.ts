@@ -1,6 +1,7 @@
 // Health and metrics: GET /healthz (is the engine live, how much waits for the lake) and GET /metrics
-// (Prometheus text: events in, accepted, rejected, late, lag, ingest totals, request latencies).
+// (Prometheus text: events in, accepted, rejected, late, lag, ingest totals, event-loop delay, request latencies).
 import type { RoutePlugin } from '../context.js';
+import { LoopDelay } from '../loop-delay.js';
 
 export const metaRoutes: RoutePlugin = (app, ctx) => {
   const c = (k: string) => () => (Number.isNaN(ctx.live.counter(k)) ? 0 : ctx.live.counter(k));
@@ -18,6 +19,11 @@ export const metaRoutes: RoutePlugin = (app, ctx) => {
   ctx.metrics.define('earshot_ingest_commits_total', 'Group commits to the ingest file.', 'counter', () => ctx.ingest.totals.commits);
   ctx.metrics.define('earshot_lake_flushed_total', 'Listens moved from the ingest file into Parquet.', 'counter', () => ctx.ingest.totals.flushed);
   ctx.metrics.define('earshot_sse_clients', 'Open GET /v1/live streams.', 'gauge', () => ctx.live.subscriberCount);
+  const loop = new LoopDelay();
+  app.addHook('onClose', async () => loop.stop());
+  for (const q of ['p50', 'p99', 'max'] as const) {
+    ctx.metrics.define(`earshot_event_loop_delay_${q}_seconds`, `Event-loop delay over the last minute, ${q === 'max' ? 'the longest' : `${q.slice(1)}th percentile`} (how long ready work, such as a request, waited for the loop).`, 'gauge', () => loop.figures()[q]);
+  }
 
   app.get('/healthz', { schema: { tags: ['meta'], summary: 'Is the server up and the engine live', response: { 200: { type: 'object', additionalProperties: true } } } }, async () => ({
     status: 'ok',
