@@ -68,37 +68,11 @@ export class IntList {
 }
 
 /**
- * Indexes of the `top` largest keys among keys[0..n), largest first, into out (returns how many). A
- * min-heap of size `top`: most keys lose against its root in one comparison.
+ * Indexes of the `top` largest keys among keys[0..n), largest first, into out (returns how many); ties
+ * in any order.
  */
 export function selectTop(keys: Float64Array, n: number, top: number, out: Int32Array): number {
-  const m = Math.min(top, n);
-  let size = 0;
-  for (let i = 0; i < n; i++) {
-    if (size < m) {
-      let j = size++;
-      out[j] = i;
-      while (j > 0) {
-        const p = (j - 1) >> 1;
-        if (keys[out[p]!]! <= keys[out[j]!]!) break;
-        const t = out[p]!;
-        out[p] = out[j]!;
-        out[j] = t;
-        j = p;
-      }
-    } else if (keys[i]! > keys[out[0]!]!) {
-      out[0] = i;
-      siftDown(keys, out, size, 0);
-    }
-  }
-  // Heap-sort in place: move the smallest to the end repeatedly, leaving the largest first.
-  for (let end = size - 1; end > 0; end--) {
-    const t = out[0]!;
-    out[0] = out[end]!;
-    out[end] = t;
-    siftDown(keys, out, end, 0);
-  }
-  return m;
+  return selectTopBy(n, top, out, (a, b) => keys[a]! > keys[b]!);
 }
 
 /**
@@ -142,20 +116,6 @@ function siftDownBy(heap: Int32Array, size: number, i: number, better: (a: numbe
     const r = l + 1;
     const c = r < size && better(heap[l]!, heap[r]!) ? r : l;
     if (!better(heap[i]!, heap[c]!)) return;
-    const t = heap[i]!;
-    heap[i] = heap[c]!;
-    heap[c] = t;
-    i = c;
-  }
-}
-
-function siftDown(keys: Float64Array, heap: Int32Array, size: number, i: number): void {
-  for (;;) {
-    const l = 2 * i + 1;
-    if (l >= size) return;
-    const r = l + 1;
-    const c = r < size && keys[heap[r]!]! < keys[heap[l]!]! ? r : l;
-    if (keys[heap[c]!]! >= keys[heap[i]!]!) return;
     const t = heap[i]!;
     heap[i] = heap[c]!;
     heap[c] = t;
