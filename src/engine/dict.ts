@@ -157,12 +157,12 @@ export class Dicts {
 
   /** The dictionaries as checkpoint sections (binary; the strings encoded as they were added, src/engine/string-encoding.ts). */
   write(w: SnapshotWriter): void {
-    for (const [name, d] of this.named()) {
-      const e = d.encoded();
-      w.i32(`${name}.lens`, e.lens);
-      w.u8(`${name}.bytes`, e.bytes);
-    }
-    for (const [name, e] of [['trackName', this.nameEnc.encode(this.trackName)], ['trackArtist', this.artistEnc.encode(this.trackArtist)]] as const) {
+    const lists: [string, EncodedStrings][] = [
+      ...this.named().map(([name, d]): [string, EncodedStrings] => [name, d.encoded()]),
+      ['trackName', this.nameEnc.encode(this.trackName)],
+      ['trackArtist', this.artistEnc.encode(this.trackArtist)],
+    ];
+    for (const [name, e] of lists) {
       w.i32(`${name}.lens`, e.lens);
       w.u8(`${name}.bytes`, e.bytes);
     }
