@@ -82,6 +82,11 @@ test('a run killed with SIGKILL mid-replay and restarted equals an uninterrupted
   assertNoDiffs(await viewDiffs(reference, data));
 });
 
+/** Where a checkpoint file's sections begin: after the 13-byte magic, the header's length and the header, 8-aligned (src/engine/checkpoint.ts). */
+const sectionsStart = (file: Buffer): number => (13 + 4 + file.readUInt32LE(13) + 7) & ~7;
+/** A version-2 checkpoint file's bytes with another version in its header (the same length, so nothing moves). */
+const withVersion = (file: Buffer, v: number): Buffer => Buffer.from(file.toString('latin1').replace('"version":2', `"version":${v}`), 'latin1');
+
 test('a version-1 checkpoint (the dictionaries as one JSON section) still resumes, and a newer version is refused', async () => {
   const data = join(dir, 'v1');
   const ac = new AbortController();
@@ -94,7 +99,7 @@ test('a version-1 checkpoint (the dictionaries as one JSON section) still resume
   assert.equal(ck.header.version, 2);
   // Rewrite it as version 1 wrote it: every section as it is but the dictionaries, which become one JSON value.
   const file = await readFile(path);
-  const base = (13 + 4 + file.readUInt32LE(13) + 7) & ~7;
+  const base = sectionsStart(file);
   const dicts = new Dicts();
   dicts.read(ck.state.scope('dicts'));
   const w = new SnapshotWriter();
@@ -103,17 +108,15 @@ test('a version-1 checkpoint (the dictionaries as one JSON section) still resume
     if (!s.name.startsWith('dicts.')) w.sections.push({ name: s.name, kind: s.kind, bytes: file.subarray(base + s.offset, base + s.offset + s.length) });
   }
   await writeCheckpoint(path, { sourceId: ck.header.sourceId, position: ck.header.position, config: ck.header.config }, w);
-  const v1 = Buffer.from((await readFile(path)).toString('latin1').replace('"version":2', '"version":1'), 'latin1');
-  await writeFile(path, v1);
+  await writeFile(path, withVersion(await readFile(path), 1));
   assert.equal((await readCheckpoint(path))!.header.version, 1);
   const second = await runStream({ dataDir: data, source, config: DEFAULT_CONFIG, speed: 'max', untilIdle: true });
   assert.ok(second.resumed);
   assert.equal(second.counters['accepted'], 30_000);
   assertNoDiffs(await viewDiffs(reference, data));
   // The resumed run wrote its checkpoints in the current version; one from a later earshot is refused.
-  const now = await readFile(path);
   assert.equal((await readCheckpoint(path))!.header.version, 2);
-  await writeFile(path, Buffer.from(now.toString('latin1').replace('"version":2', '"version":9'), 'latin1'));
+  await writeFile(path, withVersion(await readFile(path), 9));
   await assert.rejects(readCheckpoint(path), (e: Error & { hint?: string }) => /checkpoint version 9; this earshot reads versions 1 and 2/.test(e.message) && /--fresh/.test(e.hint ?? ''));
 });
 
@@ -124,7 +127,7 @@ test('a checkpoint whose dictionary section is damaged is refused with its path 
   const path = checkpointPath(data);
   const ck = (await readCheckpoint(path))!;
   const file = await readFile(path);
-  const base = (13 + 4 + file.readUInt32LE(13) + 7) & ~7;
+  const base = sectionsStart(file);
   const lens = ck.header.sections.find((s) => s.name === 'dicts.tracks.lens')!;
   file.writeInt32LE(1_000_000, base + lens.offset);
   await writeFile(path, file);
