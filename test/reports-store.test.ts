@@ -159,3 +159,33 @@ test('--out writes exactly one file per report with a header, in csv, parquet or
   assert.deepEqual(readdirSync(join(out, 'night_owl_users')), ['night_owl_users.json']);
   assert.deepEqual(JSON.parse(readFileSync(join(out, 'night_owl_users', 'night_owl_users.json'), 'utf8')), [{ user_id: 'u1', night_plays: 1 }, { user_id: 'u2', night_plays: 1 }]);
 });
+
+test('a text file says what the query said, in its order: whole-number sums stay whole, times and decimals as DuckDB prints them', async () => {
+  // Two reports of the data directory's own: one returns sum() of integers (HUGEINT, which Parquet gives
+  // back as DOUBLE), one only types Parquet gives back as themselves; both in descending user order.
+  const own = join(root, 'own-reports');
+  await writeFiles(join(own, 'reports'), {
+    'manifest.json': JSON.stringify({
+      group: 'mine',
+      description: 'this test',
+      reports: [
+        { name: 'ms_per_user', description: 'ms played per user', columns: [] },
+        { name: 'last_per_user', description: 'last listen and mean seconds per user', columns: [] },
+      ],
+    }),
+    'ms_per_user.sql': 'SELECT user_id, sum(ms_played) AS ms, count(*) AS plays FROM range_listens GROUP BY user_id ORDER BY user_id DESC',
+    'last_per_user.sql': 'SELECT user_id, max(listened_at) AS last_at, avg(ms_played) / 1000 AS mean_seconds FROM range_listens GROUP BY user_id ORDER BY user_id DESC',
+  });
+  await runImport({ inputs: [join(root, 'in', 'listening_logs.csv'), join(root, 'in', 'songs_metadata.csv')], dataDir: own });
+  const out = join(root, 'out-own');
+  const run = await runReports({ dataDir: own, group: 'mine', out });
+  assert.equal(run.failed, 0);
+  // From LOGS: u2 played 50 s + 70 s, last on 2025-03-22 12:00; u1 100 s on 2025-03-20 01:00.
+  assert.equal(readFileSync(join(out, 'ms_per_user', 'ms_per_user.csv'), 'utf8'), 'user_id,ms,plays\nu2,120000,2\nu1,100000,1\n');
+  assert.equal(
+    readFileSync(join(out, 'last_per_user', 'last_per_user.csv'), 'utf8'),
+    'user_id,last_at,mean_seconds\nu2,2025-03-22 12:00:00+00,60.0\nu1,2025-03-20 01:00:00+00,100.0\n',
+  );
+  await runReports({ dataDir: own, names: ['ms_per_user'], out, format: 'json' });
+  assert.equal(readFileSync(join(out, 'ms_per_user', 'ms_per_user.json'), 'utf8').replace(/\s+/g, ''), '[{"user_id":"u2","ms":120000,"plays":2},{"user_id":"u1","ms":100000,"plays":1}]');
+});

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { DuckDBConnection, DuckDBPreparedStatement } from '@duckdb/node-api';
+import { DuckDBTypeId, type DuckDBConnection, type DuckDBPreparedStatement } from '@duckdb/node-api';
 import { dataPaths } from '../lake/paths.js';
 import { attachLake } from '../lake/views.js';
 import { TABLES } from '../model/schema.js';
@@ -107,6 +107,31 @@ function binder(spec: ReportSpec, values: Map<string, ParamValue>) {
   };
 }
 
+/**
+ * Column types whose values DuckDB writes to Parquet and reads back as the same type, so that a CSV or
+ * JSON file written from the stored Parquet says exactly what the query said. HUGEINT, which sum() of
+ * integers returns, comes back as DOUBLE (123 would be written 123.0); nested types are left out too.
+ */
+const SAME_AFTER_PARQUET = new Set<DuckDBTypeId>([
+  DuckDBTypeId.BOOLEAN, DuckDBTypeId.TINYINT, DuckDBTypeId.SMALLINT, DuckDBTypeId.INTEGER, DuckDBTypeId.BIGINT,
+  DuckDBTypeId.UTINYINT, DuckDBTypeId.USMALLINT, DuckDBTypeId.UINTEGER, DuckDBTypeId.UBIGINT,
+  DuckDBTypeId.FLOAT, DuckDBTypeId.DOUBLE, DuckDBTypeId.DECIMAL, DuckDBTypeId.VARCHAR,
+  DuckDBTypeId.DATE, DuckDBTypeId.TIMESTAMP, DuckDBTypeId.TIMESTAMP_TZ,
+]);
+
+/**
+ * True when every column of the query's result has a type in SAME_AFTER_PARQUET. A statement whose
+ * types DuckDB leaves open until it runs (some with parameters) counts as false.
+ */
+async function readsBackAsItself(conn: DuckDBConnection, sql: string, bind: (stmt: DuckDBPreparedStatement) => void): Promise<boolean> {
+  const stmt = await conn.prepare(sql);
+  bind(stmt);
+  for (let i = 0; i < stmt.columnCount; i++) {
+    if (!SAME_AFTER_PARQUET.has(stmt.columnTypeId(i))) return false;
+  }
+  return true;
+}
+
 // Report SQL as last read, by path, with the file's mtime and size: the server reads a report per
 // request, and an async read waits in libuv's pool behind DuckDB's own work (several ms under load).
 const sqlCache = new Map<string, { readonly stamp: string; readonly sql: string }>();
@@ -161,19 +186,21 @@ async function runOne(conn: DuckDBConnection, spec: ReportSpec, ctx: { given: Re
     const values = reportParams(spec, ctx.given, ctx.range);
     params = shownParams(values);
     const sql = await reportSql(spec);
-    // With a text file to write as well, the result is computed once into memory and both the store's
-    // Parquet and the file are written from there; otherwise it goes straight from the query to the store.
-    const textFile = ctx.out !== undefined && ctx.format !== 'parquet';
+    // The result goes straight from the query into the store's Parquet, and a --out file is written from
+    // that. Only a text file (CSV, JSON) of a result with a type Parquet does not give back as itself is
+    // computed once into memory instead and both are written from there (see readsBackAsItself).
+    const bind = binder(spec, values);
+    const textFile = ctx.out !== undefined && ctx.format !== 'parquet' && !(await readsBackAsItself(conn, sql, bind));
     const scratch = `report_result_${spec.name}`;
     let put;
     try {
       if (textFile) {
         const stmt = await conn.prepare(`CREATE OR REPLACE TEMP TABLE ${scratch} AS ${sql}`);
-        binder(spec, values)(stmt);
+        bind(stmt);
         await stmt.run();
         put = await ctx.writer.put(spec.name, { sql: `SELECT * FROM ${scratch}`, bind: () => undefined }, params);
       } else {
-        put = await ctx.writer.put(spec.name, { sql, bind: binder(spec, values) }, params);
+        put = await ctx.writer.put(spec.name, { sql, bind }, params);
       }
     } catch (err) {
       await conn.run(`DROP TABLE IF EXISTS ${scratch}`);
