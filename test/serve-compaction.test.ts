@@ -1,6 +1,6 @@
 // The server compacts the lake itself: each flush adds a file to the month, and once a month has eight,
 // the flusher merges all but the largest into one. Every listen stays readable exactly once. A month a
-// large import left in file order is sorted too.
+// large import left in file order is sorted too, and /metrics shows months waiting and months compacted.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readdirSync } from 'node:fs';
@@ -9,6 +9,7 @@ import { runImport } from '../src/import/run.js';
 import { dataPaths } from '../src/lake/paths.js';
 import { one, q, tempDir } from './helpers/lake.js';
 import { writeFiles } from './helpers/reports.js';
+import { startServer } from '../src/serve/server.js';
 import { call, testServer, until } from './helpers/serve.js';
 
 test('flushes add a file each; at eight the server merges all but the largest, and every listen is there once', async () => {
@@ -64,13 +65,36 @@ test('a month a large import left in file order is sorted by the server without 
     const month = join(dataPaths(data).table('listens'), 'month=2026-04');
     const names = () => readdirSync(month).filter((f) => f.endsWith('.parquet'));
     assert.ok(names()[0]!.startsWith('unsorted-'));
+    const metric = async (url: string, name: string): Promise<number> => {
+      const m = new RegExp(`^${name} (\\S+)$`, 'm').exec((await call(url, 'GET', '/metrics')).text);
+      assert.ok(m, `no ${name} in /metrics`);
+      return Number(m[1]);
+    };
     const s = await testServer(data, { checkpointEveryMs: 100, config: { flushEveryMs: 150 } });
     try {
       assert.ok(await until(async () => names().length === 1 && names()[0]!.startsWith('part-'), 15_000), `still ${names().join(', ')}`);
+      assert.ok(await until(async () => (await metric(s.url, 'earshot_lake_compactions_total')) === 1, 5_000), 'one month compacted');
+      assert.equal(await metric(s.url, 'earshot_lake_months_to_compact'), 0);
     } finally {
       await s.close();
     }
     assert.deepEqual((await q(data, 'SELECT user_id FROM listens')).map((r) => r['user_id']), ['amy', 'bob', 'zed']);
+
+    // Another month left in file order, and a server whose flusher does not tick while it runs (it compacts
+    // on a tick once the engine is live, and at close): /metrics shows the month waiting.
+    await runImport({
+      inputs: await writeFiles(join(dir, 'in2'), { 'events.csv': 'event_id,event_ts,user_id,song_id,artist_id,action,device,location,song_duration,session_id\ne4,2026-05-09T10:00:00Z,zed,t1,a1,complete,,,200,\ne5,2026-05-02T10:00:00Z,amy,t2,a1,complete,,,200,\n' }),
+      dataDir: data,
+      sortAtImport: 0,
+    });
+    const idle = await startServer({ dataDir: data, logger: false, emitEveryMs: 200, checkpointEveryMs: 100, config: { port: 0, rateLimit: 0, flushEveryMs: 600_000 } });
+    try {
+      await idle.live;
+      assert.equal(await metric(idle.url, 'earshot_lake_months_to_compact'), 1);
+      assert.equal(await metric(idle.url, 'earshot_lake_compactions_total'), 0);
+    } finally {
+      await idle.close();
+    }
   } finally {
     await cleanup();
   }

@@ -11,6 +11,8 @@ import { buildApp } from './app.js';
 import { errorMessage } from '../util/errors.js';
 import { DEFAULT_SERVE_CONFIG, type RoutePlugin, type ServeConfig, type ServerContext } from './context.js';
 import { compactCrowdedMonths } from './compaction.js';
+import { crowdedMonths } from '../lake/compact.js';
+import { dataPaths } from '../lake/paths.js';
 import { openServeDb } from './db.js';
 import { loadRegistry } from '../reports/registry.js';
 import { warmReportReads } from '../reports/runner.js';
@@ -123,13 +125,18 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
 
   // Acknowledged listens move into Parquet once a checkpoint covers them.
   let flushing: Promise<unknown> = Promise.resolve();
+  let compacted = 0;
   const flush = async (): Promise<void> => {
     const moved = ackedSeq > 0 ? await ingest.flush(ackedSeq) : 0;
     if (moved > 0) await db.refreshLake();
     // Only once live: the engine's replay reads lake files by name and must not see them go. On every
     // tick, not only after a flush: a large import leaves months in file order that no flush touches.
-    if (live.isLive) await compactCrowdedMonths(o.dataDir, db);
+    if (live.isLive) compacted += await compactCrowdedMonths(o.dataDir, db);
   };
+  // Whether compaction keeps up: months waiting for it, read from the lake's folders when asked (a month
+  // a flush has just left crowded or in file order counts from the moment its file is in place).
+  metrics.define('earshot_lake_months_to_compact', 'Months of listens with too many files or left in file order, which the flusher merges and sorts.', 'gauge', () => crowdedMonths(dataPaths(o.dataDir)).length);
+  metrics.define('earshot_lake_compactions_total', 'Months the server has compacted.', 'counter', () => compacted);
   const flushTimer = setInterval(() => {
     flushing = flushing.then(flush).catch((err: unknown) => app.log.error({ err: String(err) }, 'flush failed'));
   }, config.flushEveryMs);
