@@ -6,7 +6,7 @@
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { openLakeSource } from '../engine/sources/lake.js';
 import { ACTION_CODE_SQL, BatchBuilder } from '../engine/sources/duck.js';
-import { DuckDictionaries } from '../engine/sources/encode.js';
+import { BatchDictionaries } from '../engine/sources/encode.js';
 import { pullSource } from '../engine/sources/lifecycle.js';
 import type { SourceSpec } from '../engine/sources/index.js';
 import type { ListenBatch, SourceBatch, SourcePosition } from '../engine/types.js';
@@ -71,7 +71,7 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
         // 2. Live: acknowledged listens in sequence order.
         conn = await o.db.db.instance.connect();
         await conn.run(`SET TimeZone='UTC'`);
-        const enc = await DuckDictionaries.create(conn, c.dicts);
+        const enc = await BatchDictionaries.create(conn, c.dicts);
         const builder = new BatchBuilder(16_384);
         while (!stopped()) {
           // At most 100k listens a batch; one batch per read, so every batch ends at a known sequence number.
