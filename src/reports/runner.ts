@@ -190,11 +190,11 @@ async function runOne(conn: DuckDBConnection, spec: ReportSpec, ctx: { given: Re
     // that. Only a text file (CSV, JSON) of a result with a type Parquet does not give back as itself is
     // computed once into memory instead and both are written from there (see readsBackAsItself).
     const bind = binder(spec, values);
-    const textFile = ctx.out !== undefined && ctx.format !== 'parquet' && !(await readsBackAsItself(conn, sql, bind));
+    const inMemory = ctx.out !== undefined && ctx.format !== 'parquet' && !(await readsBackAsItself(conn, sql, bind));
     const scratch = `report_result_${spec.name}`;
     let put;
     try {
-      if (textFile) {
+      if (inMemory) {
         const stmt = await conn.prepare(`CREATE OR REPLACE TEMP TABLE ${scratch} AS ${sql}`);
         bind(stmt);
         await stmt.run();
@@ -213,13 +213,13 @@ async function runOne(conn: DuckDBConnection, spec: ReportSpec, ctx: { given: Re
       }
       if (ctx.out) {
         try {
-          file = await writeReportFile(conn, textFile ? { relation: scratch } : put, ctx.out, spec.name, ctx.format);
+          file = await writeReportFile(conn, inMemory ? { relation: scratch } : put, ctx.out, spec.name, ctx.format);
         } catch (err) {
           throw new ReportError(spec.name, 'output', `cannot write its file under ${ctx.out}: ${errorMessage(err)}`, undefined, { cause: err });
         }
       }
     } finally {
-      if (textFile) await conn.run(`DROP TABLE IF EXISTS ${scratch}`);
+      if (inMemory) await conn.run(`DROP TABLE IF EXISTS ${scratch}`);
     }
     const note = put.rows === 0 ? fillNote(spec.whenEmpty, params) ?? 'no rows' : null;
     return { report: spec.name, group: spec.group, ok: true, rows: put.rows, columns: put.columns, file, seconds: (performance.now() - t0) / 1000, params, note, error: null };
