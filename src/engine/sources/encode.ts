@@ -6,7 +6,7 @@
 // of a batch does not grow with everything the engine has seen.
 import type { DuckDBConnection } from '@duckdb/node-api';
 import type { Dicts } from '../dict.js';
-import { appendRows } from '../../util/append.js';
+import { appendNumeric, appendRows } from '../../util/append.js';
 import { streamRows } from './duck.js';
 
 /**
@@ -85,34 +85,73 @@ export class DuckDictionaries extends MirrorTables {
 }
 
 /**
+ * Columns of small tables in their `ord` order, as arrays of strings, in one query: `reads` lists each
+ * table with its columns. Each column comes back as one JSON array made by DuckDB and parsed by
+ * JSON.parse: reading a hundred thousand strings one vector item at a time (a native call and a decode
+ * each) was the largest cost of the engine's catch-up.
+ */
+async function readOrdered(conn: DuckDBConnection, reads: readonly { table: string; cols: readonly string[] }[]): Promise<(string | null)[][][]> {
+  const exprs = reads.flatMap(({ table, cols }) => cols.map((c) => `(SELECT to_json(coalesce(list(${c} ORDER BY ord), []))::VARCHAR FROM ${table})`));
+  const row = (await conn.runAndReadAll(`SELECT ${exprs.join(', ')}`)).getRows()[0] ?? [];
+  let k = 0;
+  return reads.map(({ cols }) => cols.map(() => JSON.parse(String(row[k++] ?? '[]')) as (string | null)[]));
+}
+
+/** The three dictionaries a batch mirrors: its table of distinct strings (`_s`, numbered `ord` in sorted order) and their ids (`_ids`). */
+const BATCH_DICTS = [
+  { name: 'users', cols: 'user_id VARCHAR' },
+  { name: 'tracks', cols: 'track_key VARCHAR, track_name VARCHAR, artist_name VARCHAR' },
+  { name: 'artists', cols: 'artist_name VARCHAR' },
+] as const;
+
+/**
  * Encoding for a stream of small batches (the server's acknowledged listens, a few thousand every
  * quarter second). DuckDictionaries' mirror tables hold every string the engine has seen, and each of its
  * queries builds a hash table of one of them: with a million tracks that was ~0.1 s of both cores for
- * every batch, however small. Here each batch's distinct strings are read once (sorted, so new ones get
- * ids in the same order as DuckDictionaries gives them), given ids by the engine's dictionaries in
- * JavaScript, and written to per-batch mapping tables that the listen query joins (and labels() reads:
- * the last batch's tracks).
+ * every batch, however small. Here each batch's distinct strings are put in tables numbered in sorted
+ * order (so new ones get ids in the same order as DuckDictionaries gives them), read once, given ids by
+ * the engine's dictionaries in JavaScript, and only the ids go back, as (ord, id) integers appended a
+ * chunk at a time: views `batch_users|_tracks|_artists` join the two, for the listen query and labels()
+ * (the last batch's tracks). Writing the strings back, one appender call each, was a tenth of the
+ * engine's event-loop time while catching up.
  */
 export class BatchDictionaries extends MirrorTables {
   static async create(conn: DuckDBConnection, dicts: Dicts): Promise<BatchDictionaries> {
-    await MirrorTables.createTables(conn, 'batch');
+    for (const { name, cols } of BATCH_DICTS) {
+      const key = cols.split(' ')[0]!;
+      const t = `memory.main.batch_${name}`;
+      await conn.run(`CREATE OR REPLACE TABLE ${t}_s (${cols}, ord INTEGER)`);
+      await conn.run(`CREATE OR REPLACE TABLE ${t}_ids (ord INTEGER, id INTEGER)`);
+      await conn.run(`CREATE OR REPLACE VIEW ${t} AS SELECT s.${key}, i.id FROM ${t}_s s JOIN ${t}_ids i USING (ord)`);
+    }
     return new BatchDictionaries(conn, dicts, 'batch');
   }
 
   /** Gives an id to every user, track and artist of `rel` (a relation with user_id, track_key, track_name, artist_name). */
   async encode(rel: string): Promise<void> {
     const d = this.dicts;
-    await this.conn.run('DELETE FROM memory.main.batch_users; DELETE FROM memory.main.batch_tracks; DELETE FROM memory.main.batch_artists');
-    const users: [string, number][] = [];
-    for await (const [u] of streamRows(this.conn, `SELECT DISTINCT user_id FROM (${rel}) ORDER BY 1`)) users.push([String(u), d.users.id(String(u))]);
-    const tracks: [string, number][] = [];
-    for await (const [k, name, artist] of streamRows(this.conn, `SELECT track_key, any_value(track_name), any_value(artist_name) FROM (${rel}) GROUP BY 1 ORDER BY 1`)) {
-      tracks.push([String(k), d.track(String(k), text(name), text(artist))]);
-    }
-    const artists: [string, number][] = [];
-    for await (const [a] of streamRows(this.conn, `SELECT DISTINCT artist_name FROM (${rel}) WHERE artist_name IS NOT NULL ORDER BY 1`)) artists.push([String(a), d.artists.id(String(a))]);
-    await appendRows(this.conn, 'batch_users', 'main', 'memory', ['VARCHAR', 'INTEGER'], users);
-    await appendRows(this.conn, 'batch_tracks', 'main', 'memory', ['VARCHAR', 'INTEGER'], tracks);
-    await appendRows(this.conn, 'batch_artists', 'main', 'memory', ['VARCHAR', 'INTEGER'], artists);
+    const t = 'memory.main.batch';
+    const numbered = (key: string) => `(row_number() OVER (ORDER BY ${key}) - 1)::INTEGER`;
+    await this.conn.run(`
+      DELETE FROM ${t}_users_s; DELETE FROM ${t}_tracks_s; DELETE FROM ${t}_artists_s;
+      DELETE FROM ${t}_users_ids; DELETE FROM ${t}_tracks_ids; DELETE FROM ${t}_artists_ids;
+      INSERT INTO ${t}_users_s SELECT user_id, ${numbered('user_id')} FROM (SELECT DISTINCT user_id FROM (${rel}));
+      INSERT INTO ${t}_tracks_s SELECT track_key, n, a, ${numbered('track_key')} FROM (SELECT track_key, any_value(track_name) AS n, any_value(artist_name) AS a FROM (${rel}) GROUP BY 1);
+      INSERT INTO ${t}_artists_s SELECT artist_name, ${numbered('artist_name')} FROM (SELECT DISTINCT artist_name FROM (${rel}) WHERE artist_name IS NOT NULL)`);
+    const [[users = []] = [], [keys = [], names = [], artistsOf = []] = [], [artists = []] = []] = await readOrdered(this.conn, [
+      { table: `${t}_users_s`, cols: ['user_id'] },
+      { table: `${t}_tracks_s`, cols: ['track_key', 'track_name', 'artist_name'] },
+      { table: `${t}_artists_s`, cols: ['artist_name'] },
+    ]);
+    await this.writeIds('users', users.map((u) => d.users.id(u!)));
+    await this.writeIds('tracks', keys.map((k, i) => d.track(k!, names[i] ?? null, artistsOf[i] ?? null)));
+    await this.writeIds('artists', artists.map((a) => d.artists.id(a!)));
+  }
+
+  /** Appends (ord, id) for ord = 0, 1, ... */
+  private async writeIds(name: string, ids: number[]): Promise<void> {
+    const ord = new Float64Array(ids.length);
+    for (let i = 0; i < ids.length; i++) ord[i] = i;
+    await appendNumeric(this.conn, `batch_${name}_ids`, 'main', 'memory', [{ type: 'INTEGER', data: ord }, { type: 'INTEGER', data: Float64Array.from(ids) }], ids.length);
   }
 }
