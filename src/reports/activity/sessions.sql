@@ -2,20 +2,22 @@
 -- session starts when a listen begins more than $gap_minutes after every earlier listen of the user
 -- has ended (end = start + ms_played, or the start where the duration is unknown).
 -- Session length = last end - first start, in minutes.
+-- Listens of a user that start at the same instant need no order among them: durations are never
+-- negative, so the second of two never starts after the first has ended, and they share a session.
 WITH timed AS (
-  SELECT user_id, session_id, track_key, local_at,
+  SELECT user_id, session_id, local_at,
          epoch_ms(listened_at) AS start_ms,
          epoch_ms(listened_at) + coalesce(ms_played, 0) AS end_ms
   FROM range_listens
 ),
 marked AS (
   SELECT *,
-    CASE WHEN start_ms - max(end_ms) OVER (PARTITION BY user_id ORDER BY start_ms, track_key ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    CASE WHEN start_ms - max(end_ms) OVER (PARTITION BY user_id ORDER BY start_ms ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
               <= $gap_minutes * 60000 THEN 0 ELSE 1 END AS opens
   FROM timed
 ),
 numbered AS (
-  SELECT *, sum(opens) OVER (PARTITION BY user_id ORDER BY start_ms, track_key ROWS UNBOUNDED PRECEDING) AS gap_session
+  SELECT *, sum(opens) OVER (PARTITION BY user_id ORDER BY start_ms ROWS UNBOUNDED PRECEDING) AS gap_session
   FROM marked
 ),
 per_session AS (

@@ -11,8 +11,8 @@
 -- detail = skips, and rank orders them by plays; its skip rate is the platform_skip_rate row of the same
 -- rank.
 -- Days and hours are in --tz. Sessions are cut as in the activity reports (session_id, else a gap of
--- more than $gap_minutes). An artist is new when the user's first listen of them ever (in the whole
--- lake) falls in the range.
+-- more than $gap_minutes; listens that start at the same instant share a session, in any order). An
+-- artist is new when the user's first listen of them ever (in the whole lake) falls in the range.
 WITH who AS (
   SELECT $user AS user_id WHERE $user <> ''
   UNION ALL
@@ -93,13 +93,13 @@ streak AS (
   FROM streaks ORDER BY days DESC, first_day LIMIT 1
 ),
 timed AS (
-  SELECT session_id, track_key, local_at, epoch_ms(listened_at) AS start_ms, epoch_ms(listened_at) + coalesce(ms_played, 0) AS end_ms
+  SELECT session_id, local_at, epoch_ms(listened_at) AS start_ms, epoch_ms(listened_at) + coalesce(ms_played, 0) AS end_ms
   FROM mine
 ),
 cut AS (
-  SELECT *, sum(opens) OVER (ORDER BY start_ms, track_key ROWS UNBOUNDED PRECEDING) AS gap_session
+  SELECT *, sum(opens) OVER (ORDER BY start_ms ROWS UNBOUNDED PRECEDING) AS gap_session
   FROM (
-    SELECT *, CASE WHEN start_ms - max(end_ms) OVER (ORDER BY start_ms, track_key ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+    SELECT *, CASE WHEN start_ms - max(end_ms) OVER (ORDER BY start_ms ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                         <= $gap_minutes * 60000 THEN 0 ELSE 1 END AS opens
     FROM timed
   )
