@@ -7,6 +7,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { runImport } from '../src/import/run.js';
+import { seededRandom } from '../src/ml/random.js';
 import { tempDir } from './helpers/lake.js';
 import { runAndRead, writeFiles } from './helpers/reports.js';
 
@@ -16,18 +17,6 @@ interface L {
   ms: number;
   sid: string | null;
   track: string;
-}
-
-/** Deterministic pseudo-random numbers in [0, 1) (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const DAY = Date.UTC(2026, 2, 2);
@@ -57,7 +46,7 @@ function cut(ls: L[], rand: () => number): { start: number; minutes: number; tra
 const longest = <T extends { start: number; minutes: number }>(ss: T[]): T => ss.reduce((a, b) => (b.minutes > a.minutes || (b.minutes === a.minutes && b.start < a.start) ? b : a));
 
 test('sessions and session_summary with many listens starting at the same instant agree with a loop that visits ties in any order', async () => {
-  const rand = rng(20261122);
+  const rand = seededRandom(20261122);
   const listens: L[] = [];
   for (const user of ['ua', 'ub', 'uc', 'ud']) {
     for (let i = 0; i < 80; i++) {
