@@ -10,8 +10,8 @@ import { appendNumeric, appendRows } from '../../util/append.js';
 import { streamRows } from './duck.js';
 
 /**
- * Tables `memory.main.<prefix>_users|_tracks|_artists` (string, id) that map strings to the engine's
- * ids inside DuckDB: what each subclass puts in them differs, how they are read does not.
+ * Relations `memory.main.<prefix>_users|_tracks|_artists` (string, id) that map strings to the engine's
+ * ids inside DuckDB: how each subclass makes and fills them differs, how they are read does not.
  */
 abstract class MirrorTables {
   protected constructor(
@@ -19,12 +19,6 @@ abstract class MirrorTables {
     protected readonly dicts: Dicts,
     private readonly prefix: string,
   ) {}
-
-  protected static async createTables(conn: DuckDBConnection, prefix: string): Promise<void> {
-    await conn.run(`CREATE OR REPLACE TABLE memory.main.${prefix}_users (user_id VARCHAR, id INTEGER)`);
-    await conn.run(`CREATE OR REPLACE TABLE memory.main.${prefix}_tracks (track_key VARCHAR, id INTEGER)`);
-    await conn.run(`CREATE OR REPLACE TABLE memory.main.${prefix}_artists (artist_name VARCHAR, id INTEGER)`);
-  }
 
   /** Genre and mood, from a catalogue relation (track_key, genre, mood), of the mirrored tracks it has; the others keep theirs. */
   async labels(catalogue: string): Promise<void> {
@@ -50,7 +44,9 @@ export class DuckDictionaries extends MirrorTables {
   private pushed = { users: 0, tracks: 0, artists: 0 };
 
   static async create(conn: DuckDBConnection, dicts: Dicts): Promise<DuckDictionaries> {
-    await MirrorTables.createTables(conn, 'enc');
+    await conn.run(`CREATE OR REPLACE TABLE memory.main.enc_users (user_id VARCHAR, id INTEGER)`);
+    await conn.run(`CREATE OR REPLACE TABLE memory.main.enc_tracks (track_key VARCHAR, id INTEGER)`);
+    await conn.run(`CREATE OR REPLACE TABLE memory.main.enc_artists (artist_name VARCHAR, id INTEGER)`);
     return new DuckDictionaries(conn, dicts, 'enc');
   }
 
@@ -85,24 +81,19 @@ export class DuckDictionaries extends MirrorTables {
 }
 
 /**
- * Columns of small tables in their `ord` order, as arrays of strings, in one query: `reads` lists each
- * table with its columns. Each column comes back as one JSON array made by DuckDB and parsed by
- * JSON.parse: reading a hundred thousand strings one vector item at a time (a native call and a decode
- * each) was the largest cost of the engine's catch-up.
+ * The three dictionaries a batch mirrors: the string that gets an id (`key`), the columns read along with
+ * it, and which of the batch's rows count. Each has a table of the batch's distinct keys numbered `ord`
+ * in sorted order (`_s`), a table of their ids by `ord` (`_ids`) and the view joining the two.
  */
-async function readOrdered(conn: DuckDBConnection, reads: readonly { table: string; cols: readonly string[] }[]): Promise<(string | null)[][][]> {
-  const exprs = reads.flatMap(({ table, cols }) => cols.map((c) => `(SELECT to_json(coalesce(list(${c} ORDER BY ord), []))::VARCHAR FROM ${table})`));
-  const row = (await conn.runAndReadAll(`SELECT ${exprs.join(', ')}`)).getRows()[0] ?? [];
-  let k = 0;
-  return reads.map(({ cols }) => cols.map(() => JSON.parse(String(row[k++] ?? '[]')) as (string | null)[]));
-}
-
-/** The three dictionaries a batch mirrors: its table of distinct strings (`_s`, numbered `ord` in sorted order) and their ids (`_ids`). */
 const BATCH_DICTS = [
-  { name: 'users', cols: 'user_id VARCHAR' },
-  { name: 'tracks', cols: 'track_key VARCHAR, track_name VARCHAR, artist_name VARCHAR' },
-  { name: 'artists', cols: 'artist_name VARCHAR' },
+  { name: 'users', key: 'user_id', extra: [], where: '' },
+  { name: 'tracks', key: 'track_key', extra: ['track_name', 'artist_name'], where: '' },
+  { name: 'artists', key: 'artist_name', extra: [], where: 'WHERE artist_name IS NOT NULL' },
 ] as const;
+
+type BatchDict = (typeof BATCH_DICTS)[number];
+const batchTable = (d: BatchDict): string => `memory.main.batch_${d.name}`;
+const batchColumns = (d: BatchDict): string[] => [d.key, ...d.extra];
 
 /**
  * Encoding for a stream of small batches (the server's acknowledged listens, a few thousand every
@@ -117,35 +108,34 @@ const BATCH_DICTS = [
  */
 export class BatchDictionaries extends MirrorTables {
   static async create(conn: DuckDBConnection, dicts: Dicts): Promise<BatchDictionaries> {
-    for (const { name, cols } of BATCH_DICTS) {
-      const key = cols.split(' ')[0]!;
-      const t = `memory.main.batch_${name}`;
-      await conn.run(`CREATE OR REPLACE TABLE ${t}_s (${cols}, ord INTEGER)`);
+    for (const d of BATCH_DICTS) {
+      const t = batchTable(d);
+      await conn.run(`CREATE OR REPLACE TABLE ${t}_s (${batchColumns(d).map((c) => `${c} VARCHAR`).join(', ')}, ord INTEGER)`);
       await conn.run(`CREATE OR REPLACE TABLE ${t}_ids (ord INTEGER, id INTEGER)`);
-      await conn.run(`CREATE OR REPLACE VIEW ${t} AS SELECT s.${key}, i.id FROM ${t}_s s JOIN ${t}_ids i USING (ord)`);
+      await conn.run(`CREATE OR REPLACE VIEW ${t} AS SELECT s.${d.key}, i.id FROM ${t}_s s JOIN ${t}_ids i USING (ord)`);
     }
     return new BatchDictionaries(conn, dicts, 'batch');
   }
 
   /** Gives an id to every user, track and artist of `rel` (a relation with user_id, track_key, track_name, artist_name). */
   async encode(rel: string): Promise<void> {
+    await this.conn.run(
+      BATCH_DICTS.map((d) => {
+        const t = batchTable(d);
+        const cols = [d.key, ...d.extra.map((c) => `any_value(${c})`), `(row_number() OVER (ORDER BY ${d.key}) - 1)::INTEGER`];
+        return `DELETE FROM ${t}_s; DELETE FROM ${t}_ids; INSERT INTO ${t}_s SELECT ${cols.join(', ')} FROM (${rel}) ${d.where} GROUP BY ${d.key}`;
+      }).join(';\n'),
+    );
+    // Each column of each _s table in `ord` order, as one JSON array made by DuckDB and parsed by
+    // JSON.parse: reading a hundred thousand strings one vector item at a time (a native call and a decode
+    // each) was the largest cost of the engine's catch-up.
+    const exprs = BATCH_DICTS.flatMap((d) => batchColumns(d).map((c) => `(SELECT to_json(coalesce(list(${c} ORDER BY ord), []))::VARCHAR FROM ${batchTable(d)}_s)`));
+    const row = (await this.conn.runAndReadAll(`SELECT ${exprs.join(', ')}`)).getRows()[0]!;
+    const [users, keys, names, artistsOf, artists] = row.map((v) => JSON.parse(String(v)) as (string | null)[]);
     const d = this.dicts;
-    const t = 'memory.main.batch';
-    const numbered = (key: string) => `(row_number() OVER (ORDER BY ${key}) - 1)::INTEGER`;
-    await this.conn.run(`
-      DELETE FROM ${t}_users_s; DELETE FROM ${t}_tracks_s; DELETE FROM ${t}_artists_s;
-      DELETE FROM ${t}_users_ids; DELETE FROM ${t}_tracks_ids; DELETE FROM ${t}_artists_ids;
-      INSERT INTO ${t}_users_s SELECT user_id, ${numbered('user_id')} FROM (SELECT DISTINCT user_id FROM (${rel}));
-      INSERT INTO ${t}_tracks_s SELECT track_key, n, a, ${numbered('track_key')} FROM (SELECT track_key, any_value(track_name) AS n, any_value(artist_name) AS a FROM (${rel}) GROUP BY 1);
-      INSERT INTO ${t}_artists_s SELECT artist_name, ${numbered('artist_name')} FROM (SELECT DISTINCT artist_name FROM (${rel}) WHERE artist_name IS NOT NULL)`);
-    const [[users = []] = [], [keys = [], names = [], artistsOf = []] = [], [artists = []] = []] = await readOrdered(this.conn, [
-      { table: `${t}_users_s`, cols: ['user_id'] },
-      { table: `${t}_tracks_s`, cols: ['track_key', 'track_name', 'artist_name'] },
-      { table: `${t}_artists_s`, cols: ['artist_name'] },
-    ]);
-    await this.writeIds('users', users.map((u) => d.users.id(u!)));
-    await this.writeIds('tracks', keys.map((k, i) => d.track(k!, names[i] ?? null, artistsOf[i] ?? null)));
-    await this.writeIds('artists', artists.map((a) => d.artists.id(a!)));
+    await this.writeIds('users', users!.map((u) => d.users.id(u!)));
+    await this.writeIds('tracks', keys!.map((k, i) => d.track(k!, names![i] ?? null, artistsOf![i] ?? null)));
+    await this.writeIds('artists', artists!.map((a) => d.artists.id(a!)));
   }
 
   /** Appends (ord, id) for ord = 0, 1, ... */
