@@ -5,6 +5,7 @@ import { compactLake } from '../lake/compact.js';
 import { queryLake } from '../lake/query.js';
 import { rm } from 'node:fs/promises';
 import { openDb, lit } from '../util/db.js';
+import { importFloor } from './floors.js';
 
 async function task(kind: string, args: string[]): Promise<unknown> {
   switch (kind) {
@@ -43,6 +44,13 @@ async function task(kind: string, args: string[]): Promise<unknown> {
         db.close();
         await rm(file, { force: true });
       }
+    }
+    case 'import-floor': {
+      // issue 2's floor (floors.ts): args logs.csv songs.csv out.parquet
+      const [logs, songs, out] = args as [string, string, string];
+      const rows = await importFloor(logs, songs, out);
+      await rm(out, { force: true });
+      return { rows };
     }
     case 'query': {
       const res = await queryLake(args[0]!, args[1]!);

@@ -2,8 +2,10 @@
 // memory is its own. Prints {seconds, maxRssMb, result} as the last line.
 //   seed-insights DATA OUT LOGS SONGS   import the CSV pair into an empty lake, then run the group
 //   suite DATA OUT                      run every report over an existing lake
+//   seed-insights-floor OUT LOGS SONGS  the seven tasks as one plain DuckDB script in memory (floors.ts)
 import { runImport } from '../import/run.js';
 import { runReports } from '../reports/runner.js';
+import { seedInsightsFloor } from './floors.js';
 
 async function task(kind: string, args: string[]): Promise<Record<string, unknown>> {
   switch (kind) {
@@ -27,6 +29,10 @@ async function task(kind: string, args: string[]): Promise<Record<string, unknow
       const [data, out] = args;
       const run = await runReports({ dataDir: data!, out: out! });
       return { reports: run.outcomes.length, failed: run.failed, per_report: Object.fromEntries(run.outcomes.map((o) => [o.report, Math.round(o.seconds * 1000) / 1000])) };
+    }
+    case 'seed-insights-floor': {
+      const [out, logs, songs] = args as [string, string, string];
+      return { rows: await seedInsightsFloor(logs, songs, out) };
     }
     default:
       throw new Error(`unknown reports bench task ${kind}`);

@@ -70,6 +70,13 @@ export async function benchReports(ctx: BenchContext): Promise<BenchEntry[]> {
   const same = pandas ? SEVEN.filter((n) => spawnSync('cmp', ['-s', join(out, 'earshot', n, `${n}.csv`), join(out, 'pandas', `${n}.csv`)]).status === 0) : [];
   if (pandas) ctx.log(`  outputs byte-identical to pandas: ${same.length}/${SEVEN.length}${same.length < SEVEN.length ? ` (differ: ${SEVEN.filter((n) => !same.includes(n)).join(', ')})` : ''}`);
 
+  // The floor (floors.ts): the same seven tasks as one plain DuckDB script over the CSV pair in memory (no
+  // lake, no store, no named rejects), writing the same seven CSVs, which are compared with earshot's.
+  ctx.log('floor: the seven tasks as one plain DuckDB script in memory …');
+  const floor = await runNode(CHILD, ['seed-insights-floor', join(out, 'floor'), logs, songs]);
+  const floorSame = SEVEN.filter((n) => spawnSync('cmp', ['-s', join(out, 'earshot', n, `${n}.csv`), join(out, 'floor', `${n}.csv`)]).status === 0);
+  ctx.log(`  ${floor.wallSeconds.toFixed(2)} s wall, peak ${floor.maxRssMb} MB; outputs byte-identical to earshot's: ${floorSame.length}/${SEVEN.length}${floorSame.length < SEVEN.length ? ` (differ: ${SEVEN.filter((n) => !floorSame.includes(n)).join(', ')})` : ''}`);
+
   ctx.log('earshot: every report (all groups) over the imported lake …');
   const s = await runNode(CHILD, ['suite', data, join(out, 'suite')]);
   ctx.log(`  ${s.wallSeconds.toFixed(2)} s wall for ${String(s.result['reports'])} reports, peak ${s.maxRssMb} MB`);
@@ -77,7 +84,7 @@ export async function benchReports(ctx: BenchContext): Promise<BenchEntry[]> {
   return [
     {
       name: 'reports-seed-insights',
-      description: `the seed-insights group end to end on a generated seed-csv world (${ctx.rows.toLocaleString('en-US')} listens): a new process imports listening_logs.csv + songs_metadata.csv into an empty lake, runs the seven reports into the store and writes seven CSVs; against pandas doing the same seven tasks on the same files (same cleaning, same semantics, seven CSVs) in the same run. Wall times include process start.`,
+      description: `the seed-insights group end to end on a generated seed-csv world (${ctx.rows.toLocaleString('en-US')} listens): a new process imports listening_logs.csv + songs_metadata.csv into an empty lake, runs the seven reports into the store and writes seven CSVs; against pandas doing the same seven tasks on the same files (same cleaning, same semantics, seven CSVs) in the same run; floor_* is the same seven tasks as one plain DuckDB script over the CSV pair in memory (no lake, no store, no named rejects: src/bench/floors.ts) writing the same seven CSVs, compared byte for byte with earshot's. Wall times include process start.`,
       figures: {
         listens: Number(r['listens']),
         seconds: round(e.wallSeconds),
@@ -90,6 +97,9 @@ export async function benchReports(ctx: BenchContext): Promise<BenchEntry[]> {
         speedup_vs_pandas: speedup === null ? null : round(speedup),
         outputs_identical_to_pandas: pandas ? `${same.length}/${SEVEN.length}` : null,
         per_report: JSON.stringify(r['per_report']),
+        floor_seconds: round(floor.wallSeconds),
+        floor_peak_rss_mb: floor.maxRssMb,
+        floor_outputs_identical: `${floorSame.length}/${SEVEN.length}`,
       },
       target: '≤ 8 s end to end (10M listens) and ≥ 2.5× faster than pandas',
       pass: e.wallSeconds <= 8 && (speedup === null || (speedup >= 2.5 && same.length === SEVEN.length)) && Number(r['failed']) === 0,
