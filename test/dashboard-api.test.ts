@@ -81,7 +81,7 @@ describe('dashboard API', () => {
     }
     const refused: [string, RegExp][] = [
       ['DELETE FROM listens', /DELETE statements are not allowed/],
-      ['INSERT INTO ingest.pending SELECT * FROM ingest.pending', /INSERT/],
+      ['INSERT INTO pending SELECT * FROM pending', /INSERT/],
       ["COPY (SELECT 1) TO '/tmp/x.csv'", /COPY/],
       ["ATTACH '/tmp/x.db' AS x", /ATTACH/],
       ['INSTALL httpfs', /INSTALL/],

@@ -11,6 +11,10 @@ import { formatByName } from '../src/formats/registry.js';
 import { lineCount } from '../src/serve/body.js';
 import { FAST_COLUMNS, fastCanonicalNdjson, fastListenBrainz, type FastRows } from '../src/serve/ingest/fast-stage.js';
 import { bodyFormat, stageGroup, type Body } from '../src/serve/ingest/stage-group.js';
+import { groupRecords, prepareRows, type GroupItem } from '../src/serve/ingest/prepare.js';
+import { PendingLoader, pendingDdl } from '../src/serve/ingest/pending.js';
+import { openServeDb, type ServeDb } from '../src/serve/db.js';
+import { Ingestor } from '../src/serve/ingest/ingestor.js';
 import { validateSubmission, type LbListen } from '../src/serve/lb-validate.js';
 import { all, openDb, type Db } from '../src/util/db.js';
 import { tempDir } from './helpers/lake.js';
@@ -23,6 +27,7 @@ let n = 0;
 
 before(async () => {
   db = await openDb();
+  await db.conn.run(pendingDdl());
   const t = await tempDir();
   cleanup = t.cleanup;
   tmp = join(t.dir, 'stage');
@@ -50,7 +55,46 @@ function fastRowsOf(rows: FastRows): Row[] {
   return Array.from({ length: rows.n }, (_, r) => Object.fromEntries([['_line', r + 1], ['_reason', null], ...FAST_COLUMNS.map((c, j) => [c.name, rows.cols[j]?.[r] ?? null])]));
 }
 
+/**
+ * What the ingest log's records of one body read back as, through the loader into `pending`: rows in the
+ * fast path's spelling (as fastRowsOf), with `_line` the row's place in the body, and each row's seq and
+ * listen_id checked (seq numbered from 1 in order; listen_id as SQL's listenIdSql computes it).
+ */
+async function viaLog(items: readonly GroupItem[], kept: readonly { accepted: number; skip: number[] }[]): Promise<Row[][]> {
+  await db.conn.run(`DELETE FROM pending`);
+  const records = groupRecords(items, kept, 1, Date.UTC(2026, 0, 1));
+  await new PendingLoader(db.conn, 0).load(records);
+  const sel = FAST_COLUMNS.map((c) => (c.type === 'TIMESTAMPTZ' ? `epoch_ms("${c.name}")::DOUBLE AS "${c.name}"` : c.type === 'BIGINT' ? `"${c.name}"::DOUBLE AS "${c.name}"` : `"${c.name}"`));
+  const rows = plain(await all(db.conn, `SELECT seq, listen_id = ${listenIdSql('user_id', 'listened_at', 'track_key')} AS id_ok, source, origin, ${sel.join(', ')} FROM pending ORDER BY seq`));
+  const total = kept.reduce((a, k) => a + k.accepted, 0);
+  assert.deepEqual(rows.map((r) => r['seq']), Array.from({ length: total }, (_, i) => i + 1), 'sequence numbers 1.. in order');
+  assert.ok(rows.every((r) => r['id_ok'] === true), 'every listen_id is the one SQL computes');
+  // Back to bodies: whole bodies come first in the records, then each source/origin's merged rows, in body order.
+  const out: Row[][] = items.map(() => []);
+  const order = [...items.keys()].filter((i) => items[i]!.pre.payload).concat([...items.keys()].filter((i) => !items[i]!.pre.payload));
+  let at = 0;
+  for (const i of order) {
+    const keep = [...Array(items[i]!.pre.n).keys()].filter((r) => !kept[i]!.skip.includes(r));
+    for (const r of keep) {
+      const { seq, id_ok, source, origin, ...row } = rows[at++]!;
+      void seq;
+      void id_ok;
+      assert.deepEqual([source, origin], [items[i]!.source, items[i]!.origin]);
+      out[i]!.push({ _line: r + 1, _reason: null, ...row });
+    }
+  }
+  return out;
+}
+
 const plain = (rows: Row[]) => rows.map((r) => Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v])));
+
+/** A body read by the fast path and prepared for the commit (as the /v1/listens route does). */
+function fastBody(text: string, user: string, whole = false): Body {
+  const rows = fastCanonicalNdjson(text, headKeys(text), user);
+  assert.ok(rows, 'the fast path reads the body');
+  const b = canonicalBody(text, user);
+  return { ...b, pre: prepareRows(rows, b.source, b.origin, whole) };
+}
 
 function canonicalBody(text: string, user = 'token_user', onlyUser?: string): Body {
   const f = bodyFormat(text, 'ndjson');
@@ -158,7 +202,7 @@ describe('fast staging of canonical NDJSON', () => {
     let read = 0;
     let declined = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(rec, { minLength: 1, maxLength: 3 }), async (recs) => {
+      fc.asyncProperty(fc.array(rec, { minLength: 1, maxLength: 3 }), fc.boolean(), fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), async (recs, whole, dup) => {
         const text = recs.map((r) => JSON.stringify(r)).join('\n') + '\n';
         if (typeof bodyFormat(text, 'ndjson') === 'string' || (bodyFormat(text, 'ndjson') as { name: string }).name !== 'canonical-ndjson') return;
         const fast = fastCanonicalNdjson(text, headKeys(text.slice(0, 64 * 1024)), 'token_user');
@@ -168,6 +212,11 @@ describe('fast staging of canonical NDJSON', () => {
         }
         read++;
         assert.deepEqual(fastRowsOf(fast), plain(await viaSql(canonicalBody(text))), text);
+        // The ingest log's record of the body (prepared whole on a worker, or merged at the commit), with
+        // some rows left out as duplicates, reads back as exactly the rows kept.
+        const skip = [...Array(fast.n).keys()].filter((r) => dup[r]);
+        const [back] = await viaLog([{ pre: prepareRows(fast, 'api:canonical-ndjson', 'test', whole), source: 'api:canonical-ndjson', origin: 'test' }], [{ accepted: fast.n - skip.length, skip }]);
+        assert.deepEqual(back, fastRowsOf(fast).filter((_, r) => !dup[r]), `${text} (whole: ${whole}, skipped: ${skip.join(',')})`);
       }),
       { numRuns: 300, seed: 20261121 },
     );
@@ -229,13 +278,20 @@ describe('fast staging of ListenBrainz submissions', () => {
 });
 
 describe('a group commit of fast and SQL-staged bodies', () => {
-  it('counts, rejects and stores each body as if it were alone', async () => {
-    const { openServeDb } = await import('../src/serve/db.js');
-    const { Ingestor } = await import('../src/serve/ingest/ingestor.js');
+  /** A server's DuckDB on a fresh data directory, and an opener of ingestors on it (as the server opens one). */
+  async function withIngest(work: (sdb: ServeDb, open: (o?: { loadEveryMs?: number }) => Promise<Ingestor>) => Promise<void>): Promise<void> {
     const t = await tempDir();
     const sdb = await openServeDb(t.dir);
     try {
-      const open = async () => Ingestor.open({ dataDir: t.dir, conn: sdb.writer, flushConn: await sdb.db.instance.connect() });
+      await work(sdb, async (o = {}) => Ingestor.open({ dataDir: t.dir, conn: sdb.writer, flushConn: await sdb.db.instance.connect(), loadConn: await sdb.db.instance.connect(), ...o }));
+    } finally {
+      await sdb.close();
+      await t.cleanup();
+    }
+  }
+
+  it('counts, rejects and stores each body as if it were alone', async () => {
+    await withIngest(async (sdb, open) => {
       const ing = await open();
       const line = (u: string, at: string, track: string, extra = '') => `{"user_id":"${u}","listened_at":"${at}","track_name":"${track}","artist_name":"A"${extra}}`;
       const fastText = [line('u1', '2025-05-01T10:00:00Z', 'One'), line('u1', '2025-05-01T10:05:00Z', 'Two'), line('u1', '2025-05-01T10:00:00Z', 'One')].join('\n') + '\n';
@@ -244,13 +300,14 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       const fast = fastCanonicalNdjson(fastText, headKeys(fastText), 'admin');
       assert.ok(fast);
       assert.equal(fastCanonicalNdjson(slowText, headKeys(slowText), 'admin'), null);
-      const [a, b] = await Promise.all([ing.submit({ ...canonicalBody(fastText, 'admin'), fast }), ing.submit(canonicalBody(slowText, 'admin'))]);
+      const [a, b] = await Promise.all([ing.submit(fastBody(fastText, 'admin')), ing.submit(canonicalBody(slowText, 'admin'))]);
       assert.deepEqual({ ...a, rejects: a.rejects.length }, { accepted: 2, duplicates: 1, rejected: 0, rejects: 0 });
       assert.equal(b.accepted, 1);
       assert.equal(b.duplicates, 1, 'u1 Two was accepted from the fast body in the same group');
       assert.equal(b.rejected, 1);
       assert.deepEqual(b.rejects.map((r) => [r.line, r.field]), [[2, 'action']]);
-      const rows = await all(sdb.writer, `SELECT user_id, track_name, seq FROM ingest.pending ORDER BY seq`);
+      await ing.caughtUp();
+      const rows = await all(sdb.writer, `SELECT user_id, track_name, seq FROM pending ORDER BY seq`);
       assert.deepEqual(rows.map((r) => [r['user_id'], r['track_name'], Number(r['seq'])]), [['u1', 'One', 1], ['u1', 'Two', 2], ['u2', 'Three', 3]]);
       // User tokens write only their own listens (the SQL path, one statement for every such body).
       const mine = (u: string) => [line('u1', '2025-05-03T10:00:00Z', 'Eight'), line(u, '2025-05-03T10:00:00Z', 'Nine')].join('\n') + '\n';
@@ -263,45 +320,62 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       // A group of clean bodies only (fast-commit.ts): duplicates across its requests found in memory.
       const fresh = [line('u3', '2025-05-02T10:00:00Z', 'Five'), line('u3', '2025-05-02T10:05:00Z', 'Six')].join('\n') + '\n';
       const [f1, f2] = await Promise.all([
-        ing.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') }),
-        ing.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') }),
+        ing.submit(fastBody(fresh, 'admin')),
+        ing.submit(fastBody(fresh, 'admin')),
       ]);
       assert.deepEqual([f1.accepted + f2.accepted, f1.duplicates + f2.duplicates], [2, 2]);
       const lone = line('u3', '2025-05-02T11:00:00Z', 'Seven') + '\n';
-      const l = await ing.submit({ ...canonicalBody(lone, 'admin'), fast: fastCanonicalNdjson(lone, headKeys(lone), 'admin') });
+      const l = await ing.submit(fastBody(lone, 'admin'));
       assert.deepEqual([l.accepted, l.duplicates, l.rejected], [1, 0, 0]);
-      assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM ingest.pending`))[0]!['n']), 8);
-      // Acknowledged means committed: another connection (the engine's, a reader's) sees every one.
-      assert.equal(Number((await sdb.read((c) => all(c, `SELECT count(*) AS n FROM ingest.pending`)))[0]!['n']), 8);
+      // Acknowledged means in the log; a read waits until they are in `pending` too, and sees every one.
+      sdb.setReadBarrier(() => ing.caughtUp());
+      assert.equal(Number((await sdb.read((c) => all(c, `SELECT count(*) AS n FROM pending`)))[0]!['n']), 8);
       // Sent again, everything is a duplicate.
-      const again = await ing.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
+      const again = await ing.submit(fastBody(fastText, 'admin'));
       assert.deepEqual([again.accepted, again.duplicates], [0, 3]);
       // The fast path's ids are the ones SQL computes (listenIdSql), so the lake's duplicate checks agree.
       const idSql = listenIdSql('user_id', 'listened_at', 'track_key');
-      assert.equal(Number((await all(sdb.writer, `SELECT count(*) FILTER (WHERE listen_id = ${idSql}) AS n FROM ingest.pending`))[0]!['n']), 8);
-      // A restarted ingestor reads the pending listens' ids back; after a flush they are in `seen`.
+      assert.equal(Number((await all(sdb.writer, `SELECT count(*) FILTER (WHERE listen_id = ${idSql}) AS n FROM pending`))[0]!['n']), 8);
+      // A restarted ingestor rebuilds `pending` from the log and reads its ids back; after a flush they are in `seen`.
       await ing.close();
-      // Closed, it leaves no transaction open on the writer.
-      await sdb.writer.run('BEGIN TRANSACTION');
-      await sdb.writer.run('ROLLBACK');
+      await sdb.writer.run(`DELETE FROM pending`);
       const ing2 = await open();
-      const again2 = await ing2.submit({ ...canonicalBody(fresh, 'admin'), fast: fastCanonicalNdjson(fresh, headKeys(fresh), 'admin') });
+      assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM pending`))[0]!['n']), 8, 'the log holds every acknowledged listen');
+      const again2 = await ing2.submit(fastBody(fresh, 'admin'));
       assert.deepEqual([again2.accepted, again2.duplicates], [0, 2]);
       assert.equal(await ing2.flush(ing2.seq), 8);
       await ing2.close();
       assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM ingest.seen`))[0]!['n']), 8);
       const ing3 = await open();
       assert.equal(ing3.seq, 8, 'the sequence number outlives an empty pending table');
-      const again3 = await ing3.submit({ ...canonicalBody(fastText, 'admin'), fast: fastCanonicalNdjson(fastText, headKeys(fastText), 'admin') });
+      const again3 = await ing3.submit(fastBody(fastText, 'admin'));
       assert.deepEqual([again3.accepted, again3.duplicates], [0, 3]);
       const next = line('u3', '2025-05-04T11:00:00Z', 'Ten') + '\n';
-      const n1 = await ing3.submit({ ...canonicalBody(next, 'admin'), fast: fastCanonicalNdjson(next, headKeys(next), 'admin') });
+      const n1 = await ing3.submit(fastBody(next, 'admin'));
       assert.equal(n1.accepted, 1);
-      assert.deepEqual((await all(sdb.writer, `SELECT seq FROM ingest.pending`)).map((r) => Number(r['seq'])), [9]);
+      await ing3.caughtUp();
+      assert.deepEqual((await all(sdb.writer, `SELECT seq FROM pending`)).map((r) => Number(r['seq'])), [9]);
       await ing3.close();
-    } finally {
-      await sdb.close();
-      await t.cleanup();
-    }
+    });
+  });
+
+  it('a body staged in SQL finds the listens acknowledged before it that have not reached `pending` yet', async () => {
+    await withIngest(async (sdb, open) => {
+      // Loads of logged listens into `pending` only when someone waits for one.
+      const ing = await open({ loadEveryMs: 600_000 });
+      const line = (at: string, track: string) => `{"user_id":"u1","listened_at":"${at}","track_name":"${track}","artist_name":"A"}`;
+      const fastText = [line('2025-05-01T10:00:00Z', 'One'), line('2025-05-01T10:05:00Z', 'Two')].join('\n') + '\n';
+      const a = await ing.submit(fastBody(fastText, 'admin'));
+      assert.equal(a.accepted, 2);
+      assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM pending`))[0]!['n']), 0, 'acknowledged, in the log, not yet in pending');
+      // A padded name sends this body to SQL; its "Two" is the fast body's.
+      const slowText = [line('2025-05-01T10:05:00Z', 'Two'), line('2025-05-01T11:00:00Z', ' Three')].join('\n') + '\n';
+      assert.equal(fastCanonicalNdjson(slowText, headKeys(slowText), 'admin'), null);
+      const b = await ing.submit(canonicalBody(slowText, 'admin'));
+      assert.deepEqual([b.accepted, b.duplicates], [1, 1]);
+      await ing.caughtUp();
+      assert.deepEqual((await all(sdb.writer, `SELECT track_name FROM pending ORDER BY seq`)).map((r) => r['track_name']), ['One', 'Two', 'Three']);
+      await ing.close();
+    });
   });
 });

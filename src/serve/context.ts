@@ -7,6 +7,8 @@ import type { Metrics } from './metrics.js';
 import type { UserDirectory } from './users.js';
 import type { LiveViews } from './live.js';
 import type { Ingestor } from './ingest/ingestor.js';
+import type { ParsePool } from './ingest/parse-pool.js';
+import { availableParallelism } from 'node:os';
 
 export interface ServeConfig {
   readonly host: string;
@@ -17,9 +19,11 @@ export interface ServeConfig {
   readonly rateLimit: number;
   readonly rateWindowMs: number;
   readonly requestTimeoutMs: number;
-  /** How often acknowledged listens move from the ingest file into the lake's Parquet, ms. */
+  /** How often acknowledged listens move from the ingest log into the lake's Parquet, ms. */
   readonly flushEveryMs: number;
   readonly logLevel: string;
+  /** Worker threads reading large bulk bodies (0: read them on the event loop). */
+  readonly parseWorkers: number;
 }
 
 export const DEFAULT_SERVE_CONFIG: ServeConfig = {
@@ -31,6 +35,7 @@ export const DEFAULT_SERVE_CONFIG: ServeConfig = {
   requestTimeoutMs: 30_000,
   flushEveryMs: 30_000,
   logLevel: 'info',
+  parseWorkers: availableParallelism(),
 };
 
 export interface ServerContext {
@@ -41,6 +46,8 @@ export interface ServerContext {
   readonly live: LiveViews;
   readonly ingest: Ingestor;
   readonly metrics: Metrics;
+  /** Threads that read large bulk bodies, when configured. */
+  readonly parse: ParsePool | null;
   /** The ingest sequence number the engine has read up to. */
   engineSeq(): number;
 }

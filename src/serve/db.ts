@@ -1,6 +1,7 @@
-// The server's one DuckDB instance: the ingest file (DATA/ingest.duckdb, the write-ahead part of the
-// lake) attached, and a few connections for reads, sharing the lake's views, where `listens` also
-// covers the listens acknowledged but not yet moved into Parquet. One instance, because DuckDB lets
+// The server's one DuckDB instance: in memory, with the ingest file (DATA/ingest.duckdb: the lake's
+// listen ids, markers, playing-now) attached, the `pending` table of acknowledged listens not yet in
+// Parquet (loaded from the ingest log, src/serve/ingest/pending.ts), and a few connections for reads,
+// sharing the lake's views, where `listens` also covers `pending`. One instance, because DuckDB lets
 // one process hold a file once; several connections, because reads run in parallel on them.
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -8,15 +9,18 @@ import { queryConn, type QueryResult } from '../lake/query.js';
 import { attachLake, emptyView, tableRelation } from '../lake/views.js';
 import { UTC_DAY } from '../lake/layout.js';
 import { dataPaths } from '../lake/paths.js';
-import { LISTEN_COLUMNS, columnDdl, tableSpec } from '../model/schema.js';
+import { LISTEN_COLUMNS, tableSpec } from '../model/schema.js';
 import { lit, openDb, type Db } from '../util/db.js';
+import { PENDING, pendingDdl } from './ingest/pending.js';
 
 export const INGEST_FILE = 'ingest.duckdb';
 
-/** DDL of the ingest file: acknowledged listens waiting for the lake, the ids of every stored listen, and markers. */
+/**
+ * DDL of the ingest file: the ids of every listen in the lake, markers (the last sequence number moved
+ * into the lake, `seq`), and what users play now. (Acknowledged listens live in the ingest log.)
+ */
 export function ingestSchema(alias: string): string[] {
   return [
-    `CREATE TABLE IF NOT EXISTS ${alias}.pending (seq BIGINT, ${columnDdl(LISTEN_COLUMNS)})`,
     `CREATE TABLE IF NOT EXISTS ${alias}.seen (id UBIGINT)`,
     `CREATE TABLE IF NOT EXISTS ${alias}.meta (k VARCHAR PRIMARY KEY, v VARCHAR)`,
     `CREATE TABLE IF NOT EXISTS ${alias}.playing_now (user_id VARCHAR PRIMARY KEY, updated_at TIMESTAMPTZ, track_name VARCHAR, artist_name VARCHAR, album_name VARCHAR, payload VARCHAR)`,
@@ -29,8 +33,10 @@ export interface ServeDb {
   readonly writer: DuckDBConnection;
   /** How many reader connections the pool has. */
   readonly readers: number;
-  /** Runs a read on a free connection of the pool. */
+  /** Runs a read on a free connection of the pool, once every listen acknowledged before it is readable. */
   read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T>;
+  /** What read() waits for first (the ingest's caughtUp, once the write path is open). */
+  setReadBarrier(barrier: () => Promise<void>): void;
   /** Rows of a read-only query, as plain values. */
   query(sql: string): Promise<QueryResult>;
   /** Runs `work` once every reader is idle, holding them all (reads wait meanwhile): for removing lake files no read may still be scanning. */
@@ -44,14 +50,12 @@ export interface ServeDb {
 export async function openServeDb(dataDir: string, opts: { readers?: number } = {}): Promise<ServeDb> {
   const db = await openDb();
   const writer = db.conn;
-  // Checkpointing the ingest file rewrites its changed row groups; with the default 16 MB of WAL that
-  // happens every few thousand listens and stalls commits. The WAL is replayed on restart either way.
-  await writer.run(`SET checkpoint_threshold = '256MB'`);
   // Reads of the lake open the same Parquet files again and again (a recap reads every file of the lake
   // for one user): their footers are parsed once. Lake files are never rewritten in place.
   await writer.run(`SET parquet_metadata_cache = true`);
   await writer.run(`ATTACH ${lit(join(dataDir, INGEST_FILE))} AS ingest`);
   for (const s of ingestSchema('ingest')) await writer.run(s);
+  await writer.run(pendingDdl());
   const paths = dataPaths(dataDir);
   const pool: DuckDBConnection[] = [];
   for (let i = 0; i < (opts.readers ?? 4); i++) {
@@ -64,12 +68,12 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
 
   async function lakeViews(conn: DuckDBConnection): Promise<void> {
     await attachLake(conn, paths);
-    // Parquet listens plus the acknowledged ones still in the ingest file: both are "the lake".
+    // Parquet listens plus the acknowledged ones not yet moved there (`pending`): both are "the lake".
     const spec = tableSpec('listens');
     await conn.run(`CREATE OR REPLACE VIEW lake_listens AS ${(await tableRelation(conn, paths, spec)) ?? emptyView(spec)}`);
     const cols = LISTEN_COLUMNS.map((c) => `"${c.name}"`).join(', ');
     await conn.run(
-      `CREATE OR REPLACE VIEW listens AS SELECT * FROM lake_listens UNION ALL SELECT ${cols}, ${UTC_DAY('listened_at')} AS dt FROM ingest.pending`,
+      `CREATE OR REPLACE VIEW listens AS SELECT * FROM lake_listens UNION ALL SELECT ${cols}, ${UTC_DAY('listened_at')} AS dt FROM memory.main.${PENDING}`,
     );
   }
 
@@ -90,7 +94,9 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
     else free.push(c);
   }
 
+  let barrier: () => Promise<void> = () => Promise.resolve();
   async function read<T>(work: (conn: DuckDBConnection) => Promise<T>): Promise<T> {
+    await barrier();
     const c = await acquire();
     try {
       return await work(c);
@@ -114,6 +120,9 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
     writer,
     readers: pool.length,
     read,
+    setReadBarrier(b) {
+      barrier = b;
+    },
     exclusive,
     query: (sql) => read((c) => queryConn(c, sql)),
     refreshLake() {

@@ -1,6 +1,6 @@
 // The stream engine's source inside `earshot serve`: first the lake (history, replayed as fast as
 // possible and resumed after the checkpoint's place), leaving out the server's own listens, then the
-// listens the server acknowledges, read from the ingest file by sequence number as each commit lands.
+// listens the server acknowledges, read from `pending` by sequence number as each logged record lands there.
 // The checkpoint holds both places; the flusher moves listens into Parquet only once a checkpoint
 // covers them, so a restart neither loses nor counts twice.
 import type { DuckDBConnection } from '@duckdb/node-api';
@@ -12,6 +12,7 @@ import type { SourceSpec } from '../engine/sources/index.js';
 import type { ListenBatch, SourceBatch, SourcePosition } from '../engine/types.js';
 import type { ServeDb } from './db.js';
 import type { Ingestor } from './ingest/ingestor.js';
+import { PENDING } from './ingest/pending.js';
 
 /** Origins of the rows the server writes into the lake itself. */
 export const API_ORIGIN_PATTERN = 'api:%';
@@ -24,7 +25,7 @@ export interface ServeSourceOptions {
   readonly ingest: Ingestor;
   /** The engine's checkpoint now covers ingest sequence `seq`. */
   readonly onAck: (seq: number) => void;
-  /** Each batch read from the ingest file (ids of the engine's dictionaries), for the recent-listens list. */
+  /** Each batch read from `pending` (ids of the engine's dictionaries), for the recent-listens list. */
   readonly onRecent?: (batch: ListenBatch) => void;
   /** Lake replay finished: the engine is live. */
   readonly onLive?: () => void;
@@ -33,6 +34,23 @@ export interface ServeSourceOptions {
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+/**
+ * Ingest before live views: while the server accepts more than BUSY_RATE listens a second, the engine
+ * waits (up to DEFER_LAG listens behind), so a burst's parsing, logging and answers get the cores and the
+ * engine catches up after it; past DEFER_LAG it reads on regardless, so its lag (and `pending`) stays
+ * bounded under a sustained load. Below BUSY_RATE it follows every commit.
+ */
+export const BUSY_RATE = 20_000;
+export const DEFER_LAG = 3_000_000;
+
+/**
+ * Live batches start at least PACE_MS apart unless PACE_LAG listens wait: a batch costs a few queries
+ * whatever its size, and logged listens reach `pending` every 50 ms under load; the views change at
+ * each emit (every second) either way.
+ */
+const PACE_MS = 250;
+const PACE_LAG = 100_000;
 
 export function serveSource(o: ServeSourceOptions): SourceSpec {
   return {
@@ -43,7 +61,7 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
       let pos: ServePos = (c.from as ServePos | null) ?? { kind: 'serve', lake: null, seq: 0 };
       let conn: DuckDBConnection | null = null;
       let wake: (() => void) | null = null;
-      o.ingest.onCommit(() => {
+      o.ingest.onLoaded(() => {
         wake?.();
         wake = null;
       });
@@ -73,16 +91,25 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
         await conn.run(`SET TimeZone='UTC'`);
         const enc = await BatchDictionaries.create(conn, c.dicts);
         const builder = new BatchBuilder(16_384);
+        let lastBatch = 0;
         while (!stopped()) {
           // At most 100k listens a batch; one batch per read, so every batch ends at a known sequence number.
-          const hi = Math.min(o.ingest.seq, pos.seq + 100_000);
-          if (hi <= pos.seq) {
+          // Only what has reached `pending` (loadedSeq); the rest of what is acknowledged is on its way.
+          const hi = Math.min(o.ingest.loadedSeq, pos.seq + 100_000);
+          const deferred = hi > pos.seq && o.ingest.seq - pos.seq < DEFER_LAG && o.ingest.acceptedLastSecond() > BUSY_RATE;
+          if (hi <= pos.seq || deferred) {
             // Nothing new: an empty batch lets the runner emit and checkpoint on time.
             yield { listens: builder.take(), position: pos, rejected: 0 };
-            await Promise.race([new Promise<void>((r) => (wake = r)), sleep(250)]);
+            await (deferred ? sleep(100) : Promise.race([new Promise<void>((r) => (wake = r)), sleep(250)]));
             continue;
           }
-          const rel = `SELECT seq, user_id, track_key, track_name, artist_name, listened_at, ms_played, action FROM ingest.pending WHERE seq > ${pos.seq} AND seq <= ${hi}`;
+          const early = lastBatch + PACE_MS - performance.now();
+          if (early > 0 && hi - pos.seq < PACE_LAG) {
+            await sleep(early);
+            continue;
+          }
+          lastBatch = performance.now();
+          const rel = `SELECT seq, user_id, track_key, track_name, artist_name, listened_at, ms_played, action FROM ${PENDING} WHERE seq > ${pos.seq} AND seq <= ${hi}`;
           const tracksBefore = c.dicts.tracks.size;
           await enc.encode(rel);
           if (c.dicts.tracks.size > tracksBefore) {

@@ -1,4 +1,4 @@
-// `earshot serve` as a library: opens the server's DuckDB and ingest file, starts the stream engine on
+// `earshot serve` as a library: opens the server's DuckDB, ingest file and log, starts the stream engine on
 // the lake and then on acknowledged listens, moves acknowledged listens into Parquet once a checkpoint
 // covers them, and listens for HTTP. close() stops in order: no new requests, the engine checkpoints,
 // a last flush, files closed.
@@ -18,6 +18,7 @@ import { loadRegistry } from '../reports/registry.js';
 import { warmReportReads } from '../reports/runner.js';
 import { serveSource } from './engine-source.js';
 import { Ingestor } from './ingest/ingestor.js';
+import { ParsePool } from './ingest/parse-pool.js';
 import { LiveViews } from './live.js';
 import { Metrics } from './metrics.js';
 import { UserDirectory } from './users.js';
@@ -60,16 +61,21 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
   await db.read((conn) => warmReportReads(conn, loadRegistry(o.dataDir).reports)).catch(() => undefined);
   const flushConn = await db.db.instance.connect();
   await flushConn.run(`SET TimeZone='UTC'`);
-  const ingest = await Ingestor.open({ dataDir: o.dataDir, conn: db.writer, flushConn });
+  const loadConn = await db.db.instance.connect();
+  await loadConn.run(`SET TimeZone='UTC'`);
+  const ingest = await Ingestor.open({ dataDir: o.dataDir, conn: db.writer, flushConn, loadConn });
+  // A read sees every listen acknowledged before it (they reach `pending` a moment after their answer).
+  db.setReadBarrier(() => ingest.caughtUp());
   const live = new LiveViews();
   await live.load(o.dataDir).catch(() => undefined);
   const metrics = new Metrics();
-  // Listens the last checkpoint covered may still wait in the ingest file (a crash before the flush):
+  // Listens the last checkpoint covered may still wait in the log (a crash before the flush):
   // they can move into Parquet straight away.
   const ck = await readCheckpoint(checkpointPath(o.dataDir)).catch(() => null);
   let ackedSeq = ck?.header.position?.kind === 'serve' ? ck.header.position.seq : 0;
   let engineSeq = ackedSeq;
-  const ctx: ServerContext = { dataDir: o.dataDir, config, users: new UserDirectory(o.dataDir), db, live, ingest, metrics, engineSeq: () => engineSeq };
+  const parse = config.parseWorkers > 0 ? new ParsePool(config.parseWorkers) : null;
+  const ctx: ServerContext = { dataDir: o.dataDir, config, users: new UserDirectory(o.dataDir), db, live, ingest, metrics, parse, engineSeq: () => engineSeq };
 
   // The engine, in the background for the server's lifetime.
   const abort = new AbortController();
@@ -156,6 +162,7 @@ export async function startServer(o: ServeOptions): Promise<RunningServer> {
     await flushing;
     await flush().catch(() => undefined);
     await ingest.close();
+    await parse?.close();
     await db.close();
     if (engineError) throw engineError;
   };

@@ -2,8 +2,8 @@
 // checkpoint) is CPU work that would otherwise share the engine's thread: here it runs beside it. The
 // engine hands over the flush's column buffers (moved, not copied) and the dictionary entries new since
 // the last write.
-import { Worker } from 'node:worker_threads';
 import { EarshotError } from '../util/errors.js';
+import { moduleBeside, startModuleWorker } from '../util/worker.js';
 import { RowBuffer } from '../views/tables.js';
 import { ViewStoreBusyError, viewsPath, type ViewChanges, type ViewDicts, type ViewStore, type ViewStoreOptions, type ViewWriteMeta } from './views.js';
 import type { DictDelta, Reply, Request, WireColumns } from './views-wire.js';
@@ -12,7 +12,7 @@ import type { DictDelta, Reply, Request, WireColumns } from './views-wire.js';
 type RequestBody = Request extends infer R ? (R extends Request ? Omit<R, 'id'> : never) : never;
 
 /** The worker's entry: the compiled file beside this one, or the source file when run through tsx. */
-const WORKER = new URL(import.meta.url.endsWith('.ts') ? './views-worker.ts' : './views-worker.js', import.meta.url);
+const WORKER = moduleBeside(import.meta.url, 'views-worker');
 
 /**
  * A flush's columns, moved to the worker without a copy: when the flush is a ChangeSet its buffers are
@@ -36,15 +36,8 @@ function revive(e: Extract<Reply, { ok: false }>['error']): Error {
   return new EarshotError(e.message, { retriable: e.retriable, ...(e.hint ? { hint: e.hint } : {}) });
 }
 
-/** Under tsx (the tests) the worker loads its source through tsx's API: workers do not inherit loader hooks. */
-function startWorker(): Worker {
-  if (!WORKER.pathname.endsWith('.ts')) return new Worker(WORKER);
-  const api = import.meta.resolve('tsx/esm/api');
-  return new Worker(`import(${JSON.stringify(api)}).then((m) => m.tsImport(${JSON.stringify(WORKER.href)}, ${JSON.stringify(import.meta.url)}))`, { eval: true });
-}
-
 export async function openThreadedViewStore(dataDir: string, opts: ViewStoreOptions = {}): Promise<ViewStore> {
-  const worker = startWorker();
+  const worker = startModuleWorker(WORKER, import.meta.url);
   let seq = 0;
   const waiting = new Map<number, { resolve: () => void; reject: (e: Error) => void }>();
   let dead: Error | null = null;

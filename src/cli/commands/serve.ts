@@ -30,6 +30,7 @@ export function registerServe(program: Command): void {
     .option('--bulk-limit <bytes>', 'largest body of POST /v1/listens', String(DEFAULT_SERVE_CONFIG.bulkLimit))
     .option('--rate-limit <n>', 'requests per minute per token (0: no limit)', String(DEFAULT_SERVE_CONFIG.rateLimit))
     .option('--flush-every <seconds>', 'how often acknowledged listens move into the Parquet lake', String(DEFAULT_SERVE_CONFIG.flushEveryMs / 1000))
+    .option('--parse-workers <n>', 'threads that read large POST /v1/listens bodies (0: the main thread)', String(DEFAULT_SERVE_CONFIG.parseWorkers))
     .option('--log-level <level>', 'fatal | error | warn | info | debug (JSON lines on stdout)', DEFAULT_SERVE_CONFIG.logLevel)
     .addHelpText(
       'after',
@@ -50,6 +51,7 @@ API reference: /docs (OpenAPI at /openapi.json). Stop with Ctrl-C: the engine ch
         rateLimit: int('--rate-limit', o['rateLimit']!),
         flushEveryMs: int('--flush-every', o['flushEvery']!, 1) * 1000,
         logLevel: o['logLevel']!,
+        parseWorkers: int('--parse-workers', o['parseWorkers']!),
       };
       const server = await startServer({ dataDir, config }).catch((err: unknown) => {
         const code = (err as { code?: string }).code;

@@ -9,13 +9,11 @@
 // field, a time that is not plain ISO-8601 or a whole number of ms, non-ASCII ids...) sends the whole
 // body down the SQL path, which then names the problem. test/serve-fast-stage.test.ts holds the two
 // paths equal on generated records.
-import { DuckDBDataChunk, type DuckDBConnection, type DuckDBType, VARCHAR } from '@duckdb/node-api';
 import { FIRST_MBID_PATTERN, ISRC_PATTERN, MBID_PATTERN, SPOTIFY_TRACK_PATTERN } from '../../formats/listenbrainz.js';
 import { trackKey } from '../../model/keys.js';
 import { ACTIONS, checkListen } from '../../model/rules.js';
 import { LISTEN_COLUMNS } from '../../model/schema.js';
 import type { LbListen } from '../lb-validate.js';
-import { allNull, CHUNK, DUCK, fillVector, type Vec } from './vectors.js';
 
 /** Columns a staged row has, in table order (the pipeline's own — listen_id, source, origin, ingested_at — excepted). */
 export const FAST_COLUMNS = LISTEN_COLUMNS.filter((c) => !['listen_id', 'source', 'origin', 'ingested_at'].includes(c.name));
@@ -32,8 +30,6 @@ export interface FastRows {
   readonly cols: readonly (FastValue[] | null)[];
 }
 
-/** The value of column `j` in row `r`. */
-export const fastValue = (rows: FastRows, j: number, r: number): FastValue => rows.cols[j]?.[r] ?? null;
 
 /** FastRows under construction. */
 interface Builder {
@@ -227,60 +223,4 @@ export function fastListenBrainz(listens: readonly LbListen[], user: string): Fa
     if (!push(b, row, undefined)) return null;
   }
   return { n: b.n, cols: b.cols };
-}
-
-export interface FastItem {
-  readonly item: number;
-  readonly rows: FastRows;
-  readonly source: string;
-  readonly origin: string;
-}
-
-/** The columns `appendFast` writes: the staged columns, less the listen columns no row of these items has. */
-function fastColumns(items: readonly FastItem[], include: ReadonlySet<string>): { name: string; type: string; j: number }[] {
-  const used = FAST_COLUMNS.map((c, j) => ({ name: c.name, type: c.type, j })).filter(({ name, j }) => include.has(name) || items.some((it) => it.rows.cols[j] !== null));
-  return [{ name: '_item', type: 'INTEGER', j: -1 }, { name: '_line', type: 'INTEGER', j: -2 }, { name: 'source', type: 'VARCHAR', j: -3 }, { name: 'origin', type: 'VARCHAR', j: -4 }, ...used];
-}
-
-/**
- * Creates temp table `table` and appends the items' rows into it: the staged table of a group whose
- * bodies were all read here (or its first part, when some go through SQL). Listen columns no row has are
- * left out unless `include` names them (the commit reads a missing column as NULL, as for a format that
- * does not map it). Returns the table's columns.
- */
-export async function appendFast(conn: DuckDBConnection, table: string, items: readonly FastItem[], include: ReadonlySet<string> = new Set()): Promise<string[]> {
-  const cols = fastColumns(items, include);
-  await conn.run(`CREATE OR REPLACE TEMP TABLE ${table} (${cols.map((c) => `"${c.name}" ${c.type}`).join(', ')}, _field VARCHAR, _reason VARCHAR, _got VARCHAR, _raw VARCHAR)`);
-  const types: DuckDBType[] = [...cols.map((c) => DUCK[c.type]!), VARCHAR, VARCHAR, VARCHAR, VARCHAR];
-  // Every row of every item end to end, as (item, row) pairs.
-  const n = items.reduce((a, it) => a + it.rows.n, 0);
-  const itemOf = new Int32Array(n);
-  const rowOf = new Int32Array(n);
-  let k = 0;
-  for (const [x, it] of items.entries()) for (let r = 0; r < it.rows.n; r++, k++) [itemOf[k], rowOf[k]] = [x, r];
-  const appender = await conn.createAppender(table, 'main', 'temp');
-  try {
-    for (let off = 0; off < n; off += CHUNK) {
-      const m = Math.min(CHUNK, n - off);
-      const chunk = DuckDBDataChunk.create(types, m);
-      const at = (i: number) => items[itemOf[off + i]!]!;
-      const row = (i: number) => rowOf[off + i]!;
-      for (const [ci, c] of cols.entries()) {
-        const vec = chunk.getColumnVector(ci) as unknown as Vec;
-        const value: (i: number) => FastValue =
-          c.j === -1 ? (i) => at(i).item
-          : c.j === -2 ? (i) => row(i) + 1
-          : c.j === -3 ? (i) => at(i).source
-          : c.j === -4 ? (i) => at(i).origin
-          : (i) => fastValue(at(i).rows, c.j, row(i));
-        fillVector(vec, c.type, m, value);
-      }
-      for (let j = cols.length; j < types.length; j++) allNull(chunk.getColumnVector(j) as unknown as Vec, m);
-      appender.appendDataChunk(chunk);
-    }
-    appender.flushSync();
-  } finally {
-    appender.closeSync();
-  }
-  return [...cols.map((c) => c.name), '_field', '_reason', '_got', '_raw'];
 }

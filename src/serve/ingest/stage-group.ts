@@ -10,7 +10,7 @@ import { rawRelation } from '../../formats/readers.js';
 import type { Format, Sample } from '../../formats/types.js';
 import { sharedSource, stageSql } from '../../import/stage.js';
 import { lit } from '../../util/db.js';
-import type { FastRows } from './fast-stage.js';
+import type { Prepared } from './prepare.js';
 
 export interface Body {
   /** NDJSON lines (kind ndjson) or one JSON document. */
@@ -25,8 +25,8 @@ export interface Body {
   readonly onlyUser?: string;
   readonly source: string;
   readonly origin: string;
-  /** The body's rows when src/serve/ingest/fast-stage.ts could read them (then no SQL stages it). */
-  readonly fast?: FastRows | null;
+  /** The body's rows when src/serve/ingest/fast-stage.ts could read them, prepared (prepare.ts): then no SQL stages it. */
+  readonly pre?: Prepared | null;
 }
 
 /** The format of a body, or a message saying why none fits. */

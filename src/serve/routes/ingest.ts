@@ -4,16 +4,19 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { formatByName } from '../../formats/registry.js';
 import { requireUser } from '../auth.js';
-import { bodyKind, bodyText, lineCount } from '../body.js';
+import { bodyText } from '../body.js';
 import type { RoutePlugin, ServerContext } from '../context.js';
 import { HttpError } from '../http-error.js';
-import { bodyFormat, type Body } from '../ingest/stage-group.js';
-import { fastCanonicalNdjson, fastListenBrainz } from '../ingest/fast-stage.js';
-import { headKeys } from '../../formats/generic-sql.js';
+import type { Body } from '../ingest/stage-group.js';
+import { fastListenBrainz } from '../ingest/fast-stage.js';
+import { prepareRows } from '../ingest/prepare.js';
+import { readBulkBody, type BulkRequest } from '../ingest/bulk-body.js';
 import { BodyError, type IngestResult } from '../ingest/ingestor.js';
 import { MAX_LISTEN_SIZE, MAX_LISTENS_PER_REQUEST, validateSubmission } from '../lb-validate.js';
 
 const LB_EXPORT = formatByName('listenbrainz-export')!;
+/** Bodies of POST /v1/listens from this size on are read on a parse worker (~500 listens and more). */
+const PARSE_ON_WORKER = 64 * 1024;
 /** Bytes a submit-listens body may have: the per-listen limit times the listens per request, and room for the wrapper. */
 const LB_BODY_LIMIT = MAX_LISTEN_SIZE * MAX_LISTENS_PER_REQUEST + 64 * 1024;
 
@@ -74,8 +77,9 @@ export const ingestRoutes: RoutePlugin = (app, ctx) => {
       // The validated listens, as the lines of a ListenBrainz export: the importer every import uses maps them.
       // Read in TypeScript when plainly valid (fast-stage.ts); else SQL maps the export lines.
       const fast = fastListenBrainz(v.listens, user.name);
+      const [source, origin] = ['listenbrainz-api', 'api:/1/submit-listens'];
       const lines = fast ? '' : v.listens.map((l) => JSON.stringify({ ...l, user_name: user.name })).join('\n') + '\n';
-      await submit(ctx, { text: lines, kind: 'ndjson', lines: v.listens.length, format: LB_EXPORT, user: user.name, onlyUser: user.name, source: 'listenbrainz-api', origin: 'api:/1/submit-listens', fast });
+      await submit(ctx, { text: lines, kind: 'ndjson', lines: v.listens.length, format: LB_EXPORT, user: user.name, onlyUser: user.name, source, origin, pre: fast && prepareRows(fast, source, origin, false) });
       return { status: 'ok' };
     },
   );
@@ -99,26 +103,26 @@ export const ingestRoutes: RoutePlugin = (app, ctx) => {
     },
     async (req: FastifyRequest<{ Querystring: { format?: string; user?: string } }>) => {
       const user = requireUser(req, ctx.users);
-      const text = bodyText(req.body);
-      if (text.trim() === '') throw new HttpError(400, 'The body is empty: send NDJSON (one listen per line) or a JSON array of listens.');
       const q = req.query;
       if (q.user && !user.admin && q.user !== user.name) throw new HttpError(403, 'Only an admin may write listens for another user.');
-      const kind = bodyKind(text);
-      const format = bodyFormat(text, kind, q.format);
-      if (typeof format === 'string') throw new HttpError(400, format);
       const forUser = q.user ?? user.name;
       const onlyUser = user.admin ? undefined : user.name;
-      const fast = kind === 'ndjson' && format.name === 'canonical-ndjson' ? fastCanonicalNdjson(text, headKeys(text.slice(0, 64 * 1024)), forUser, onlyUser) : null;
+      const origin = 'api:/v1/listens';
+      const want: BulkRequest = { user: forUser, origin, ...(q.format === undefined ? {} : { forced: q.format }), ...(onlyUser === undefined ? {} : { onlyUser }) };
+      // A large body is read on a parse worker, off the event loop (parse-pool.ts); a small one here.
+      const raw = req.body;
+      const read = ctx.parse && raw instanceof Uint8Array && raw.byteLength >= PARSE_ON_WORKER ? await ctx.parse.read(raw, want) : readBulkBody(raw, want, false);
+      if ('error' in read) throw new HttpError(400, read.error);
       const body: Body = {
-        fast,
-        text,
-        kind,
-        lines: kind === 'ndjson' ? lineCount(text) : 1,
-        format,
+        pre: read.pre,
+        text: read.text,
+        kind: read.kind,
+        lines: read.lines,
+        format: formatByName(read.format)!,
         user: forUser,
         ...(onlyUser === undefined ? {} : { onlyUser }),
-        source: `api:${format.name}`,
-        origin: 'api:/v1/listens',
+        source: read.source,
+        origin,
       };
       const r = await submit(ctx, body);
       return { accepted: r.accepted, duplicates: r.duplicates, rejected: r.rejected, rejects: r.rejects };

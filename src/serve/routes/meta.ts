@@ -16,8 +16,8 @@ export const metaRoutes: RoutePlugin = (app, ctx) => {
   ctx.metrics.define('earshot_ingest_accepted_total', 'Listens acknowledged by the ingest endpoints.', 'counter', () => ctx.ingest.totals.accepted);
   ctx.metrics.define('earshot_ingest_duplicates_total', 'Listens the ingest endpoints found already stored.', 'counter', () => ctx.ingest.totals.duplicates);
   ctx.metrics.define('earshot_ingest_rejected_total', 'Records the ingest endpoints rejected.', 'counter', () => ctx.ingest.totals.rejected);
-  ctx.metrics.define('earshot_ingest_commits_total', 'Group commits to the ingest file.', 'counter', () => ctx.ingest.totals.commits);
-  ctx.metrics.define('earshot_lake_flushed_total', 'Listens moved from the ingest file into Parquet.', 'counter', () => ctx.ingest.totals.flushed);
+  ctx.metrics.define('earshot_ingest_commits_total', 'Group commits (synced writes to the ingest log).', 'counter', () => ctx.ingest.totals.commits);
+  ctx.metrics.define('earshot_lake_flushed_total', 'Listens moved from the ingest log into Parquet.', 'counter', () => ctx.ingest.totals.flushed);
   ctx.metrics.define('earshot_sse_clients', 'Open GET /v1/live streams.', 'gauge', () => ctx.live.subscriberCount);
   const loop = new LoopDelay();
   app.addHook('onClose', async () => loop.stop());
