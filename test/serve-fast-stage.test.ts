@@ -27,7 +27,7 @@ let n = 0;
 
 before(async () => {
   db = await openDb();
-  await db.conn.run(pendingDdl());
+  for (const sql of pendingDdl()) await db.conn.run(sql);
   const t = await tempDir();
   cleanup = t.cleanup;
   tmp = join(t.dir, 'stage');
@@ -61,7 +61,7 @@ function fastRowsOf(rows: FastRows): Row[] {
  * listen_id checked (seq numbered from 1 in order; listen_id as SQL's listenIdSql computes it).
  */
 async function viaLog(items: readonly GroupItem[], kept: readonly { accepted: number; skip: number[] }[]): Promise<Row[][]> {
-  await db.conn.run(`DELETE FROM pending`);
+  await db.conn.run(`DELETE FROM pending_rows; DELETE FROM pending_extra`);
   const records = groupRecords(items, kept, 1, Date.UTC(2026, 0, 1));
   await new PendingLoader(db.conn, 0).load(records);
   const sel = FAST_COLUMNS.map((c) => (c.type === 'TIMESTAMPTZ' ? `epoch_ms("${c.name}")::DOUBLE AS "${c.name}"` : c.type === 'BIGINT' ? `"${c.name}"::DOUBLE AS "${c.name}"` : `"${c.name}"`));
@@ -338,7 +338,7 @@ describe('a group commit of fast and SQL-staged bodies', () => {
       assert.equal(Number((await all(sdb.writer, `SELECT count(*) FILTER (WHERE listen_id = ${idSql}) AS n FROM pending`))[0]!['n']), 8);
       // A restarted ingestor rebuilds `pending` from the log and reads its ids back; after a flush they are in `seen`.
       await ing.close();
-      await sdb.writer.run(`DELETE FROM pending`);
+      await sdb.writer.run(`DELETE FROM pending_rows; DELETE FROM pending_extra`);
       const ing2 = await open();
       assert.equal(Number((await all(sdb.writer, `SELECT count(*) AS n FROM pending`))[0]!['n']), 8, 'the log holds every acknowledged listen');
       const again2 = await ing2.submit(fastBody(fresh, 'admin'));

@@ -9,16 +9,19 @@ import { frame, IngestLog, LogError } from '../src/serve/ingest/log.js';
 import { tempDir } from './helpers/lake.js';
 
 /** A record of listens seq..seq+n-1 whose payload names them. */
-const rec = (seq: number, n: number) => ({ seq, n, payload: Buffer.from(JSON.stringify({ seq, n, text: `listens ${seq}-${seq + n - 1} ✓` })) });
+const rec = (seq: number, n: number) => ({ seq, n, extra: seq % 2 === 0, payload: Buffer.from(JSON.stringify({ seq, n, text: `listens ${seq}-${seq + n - 1} ✓` })) });
 
 async function append(log: IngestLog, ...recs: ReturnType<typeof rec>[]): Promise<void> {
   const last = recs.at(-1)!;
-  await log.append(recs[0]!.seq, recs.map((r) => frame(r.seq, r.n, r.payload)), last.seq + last.n - 1);
+  await log.append(recs[0]!.seq, recs.map(frame), last.seq + last.n - 1);
 }
 
 async function readAll(log: IngestLog, after = 0): Promise<{ seq: number; n: number; payload: string }[]> {
   const out = [];
-  for await (const r of log.records(after)) out.push({ seq: r.seq, n: r.n, payload: r.payload.toString() });
+  for await (const r of log.records(after)) {
+    assert.equal(r.extra, r.seq % 2 === 0, 'the record keeps its flag');
+    out.push({ seq: r.seq, n: r.n, payload: r.payload.toString() });
+  }
   return out;
 }
 
@@ -65,7 +68,7 @@ describe('ingest log', () => {
       const reopened = await IngestLog.open(dir);
       assert.deepEqual((await readAll(reopened)).map((r) => [r.seq, r.n]), [[1, 2]]);
       assert.equal(reopened.lastSeq, 2);
-      assert.equal((await stat(file)).size, 20 + rec(1, 2).payload.length, 'the file ends after the last whole frame');
+      assert.equal((await stat(file)).size, 24 + rec(1, 2).payload.length, 'the file ends after the last whole frame');
       await append(reopened, rec(3, 1), rec(4, 1));
       assert.deepEqual((await readAll(reopened)).map((r) => [r.seq, r.n]), [[1, 2], [3, 1], [4, 1]]);
       await reopened.close();
@@ -93,7 +96,7 @@ describe('ingest log', () => {
       await log.release(0); // nothing to release; the segment stays the active one
       await log.close();
       // A second segment (as after a flush rotated the log), then damage in the first.
-      await appendFile(join(dir, 'seg-0000000000000005.log'), frame(5, 1, rec(5, 1).payload));
+      await appendFile(join(dir, 'seg-0000000000000005.log'), frame(rec(5, 1)));
       const [first] = await segments(dir);
       const bytes = await readFile(join(dir, first!));
       bytes[30]! ^= 0xff;

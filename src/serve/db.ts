@@ -55,7 +55,7 @@ export async function openServeDb(dataDir: string, opts: { readers?: number } = 
   await writer.run(`SET parquet_metadata_cache = true`);
   await writer.run(`ATTACH ${lit(join(dataDir, INGEST_FILE))} AS ingest`);
   for (const s of ingestSchema('ingest')) await writer.run(s);
-  await writer.run(pendingDdl());
+  for (const s of pendingDdl()) await writer.run(s);
   const paths = dataPaths(dataDir);
   const pool: DuckDBConnection[] = [];
   for (let i = 0; i < (opts.readers ?? 4); i++) {

@@ -12,7 +12,7 @@ import type { SourceSpec } from '../engine/sources/index.js';
 import type { ListenBatch, SourceBatch, SourcePosition } from '../engine/types.js';
 import type { ServeDb } from './db.js';
 import type { Ingestor } from './ingest/ingestor.js';
-import { PENDING } from './ingest/pending.js';
+import { PENDING_ROWS } from './ingest/pending.js';
 
 /** Origins of the rows the server writes into the lake itself. */
 export const API_ORIGIN_PATTERN = 'api:%';
@@ -109,7 +109,7 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
             continue;
           }
           lastBatch = performance.now();
-          const rel = `SELECT seq, user_id, track_key, track_name, artist_name, listened_at, ms_played, action FROM ${PENDING} WHERE seq > ${pos.seq} AND seq <= ${hi}`;
+          const rel = `SELECT seq, user_id, track_key, track_name, artist_name, listened_at, ms_played, action FROM ${PENDING_ROWS} WHERE seq > ${pos.seq} AND seq <= ${hi}`;
           const tracksBefore = c.dicts.tracks.size;
           await enc.encode(rel);
           if (c.dicts.tracks.size > tracksBefore) {

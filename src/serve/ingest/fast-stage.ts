@@ -30,17 +30,6 @@ export interface FastRows {
   readonly cols: readonly (FastValue[] | null)[];
 }
 
-
-/** FastRows under construction. */
-interface Builder {
-  n: number;
-  readonly cols: (FastValue[] | null)[];
-  /** Columns allocated so far. */
-  readonly used: number[];
-}
-
-const COL_INDEX = new Map(FAST_COLUMNS.map((c, i) => [c.name, i]));
-const VARCHAR_COLS = new Set(FAST_COLUMNS.filter((c) => c.type === 'VARCHAR').map((c) => c.name));
 const BOOL_COLS = new Set(FAST_COLUMNS.filter((c) => c.type === 'BOOLEAN').map((c) => c.name));
 
 /**
@@ -79,34 +68,62 @@ function timeMs(v: unknown): number | undefined {
   return ms;
 }
 
-function builder(): Builder {
-  return { n: 0, cols: FAST_COLUMNS.map(() => null), used: [] };
+/** FastRows under construction: columns made when a row first sets them, as long as the body has rows. */
+class Builder {
+  readonly cols: (FastValue[] | null)[] = FAST_COLUMNS.map(() => null);
+  n = 0;
+  constructor(private readonly rows: number) {}
+
+  set(j: number, r: number, v: FastValue): void {
+    (this.cols[j] ??= new Array<FastValue>(this.rows).fill(null))[r] = v;
+  }
 }
 
-/** Adds one row; false when the row breaks a listen rule (the SQL path then rejects it, naming the rule). */
-function push(b: Builder, row: Record<string, FastValue>, onlyUser: string | undefined): boolean {
-  const key = trackKey(row as Parameters<typeof trackKey>[0]);
+const J = (name: string): number => FAST_COLUMNS.findIndex((c) => c.name === name);
+const J_USER = J('user_id');
+const J_AT = J('listened_at');
+const J_KEY = J('track_key');
+const J_ACTION = J('action');
+const J_SKIPPED = J('skipped');
+const J_PLAYED = J('ms_played');
+const J_SPOTIFY = J('spotify_track_uri');
+const J_ISRC = J('isrc');
+const J_MBID = J('recording_mbid');
+const J_SONG = J('song_id');
+const J_ARTIST = J('artist_name');
+const J_TRACK = J('track_name');
+const J_ARTIST_MBID = J('artist_mbid');
+const J_RELEASE_MBID = J('release_mbid');
+const J_PLATFORM = J('platform');
+
+/** How a canonical record's key is read: its column and kind (listened_at, ms_played and action have their own). */
+const KIND = new Map<string, { j: number; kind: 'time' | 'ms' | 'bool' | 'action' | 'text' }>(
+  FAST_COLUMNS.filter((c) => c.name !== 'track_key').map((c) => [
+    c.name,
+    { j: FAST_COLUMNS.indexOf(c), kind: c.name === 'listened_at' ? 'time' : c.name === 'ms_played' ? 'ms' : c.name === 'action' ? 'action' : BOOL_COLS.has(c.name) ? 'bool' : 'text' },
+  ]),
+);
+
+/**
+ * Checks one row of `vals` (FastValue by column, undefined where the record has none) and writes it as
+ * row `r`; false when it breaks a listen rule (the SQL path then rejects it, naming the rule).
+ */
+function put(b: Builder, r: number, vals: (FastValue | undefined)[], onlyUser: string | undefined): boolean {
+  const v = (j: number): FastValue => vals[j] ?? null;
+  const key = trackKey({ spotify_track_uri: v(J_SPOTIFY) as string | null, isrc: v(J_ISRC) as string | null, recording_mbid: v(J_MBID) as string | null, song_id: v(J_SONG) as string | null, artist_name: v(J_ARTIST) as string | null, track_name: v(J_TRACK) as string | null });
   if (key === null) return false;
-  row['track_key'] = key;
-  const user = row['user_id'];
+  vals[J_KEY] = key;
+  const user = vals[J_USER];
   if (typeof user !== 'string' || (onlyUser !== undefined && user !== onlyUser)) return false;
-  const at = row['listened_at'];
-  const played = row['ms_played'];
-  const action = row['action'];
+  const at = vals[J_AT];
+  const played = vals[J_PLAYED];
+  const action = vals[J_ACTION];
   if (checkListen({ user_id: user, listened_at: typeof at === 'number' ? at : null, ms_played: typeof played === 'number' ? played : null, action: typeof action === 'string' ? action : null, track_key: key })) return false;
-  for (const k in row) {
-    const v = row[k];
-    const j = COL_INDEX.get(k);
-    if (v === null || v === undefined || j === undefined) continue;
-    let col = b.cols[j];
-    if (!col) {
-      col = b.cols[j] = new Array<FastValue>(b.n).fill(null);
-      b.used.push(j);
-    }
-    col.push(v);
+  for (let j = 0; j < vals.length; j++) {
+    const x = vals[j];
+    if (x !== null && x !== undefined) b.set(j, r, x);
   }
   b.n++;
-  for (const j of b.used) if (b.cols[j]!.length < b.n) b.cols[j]!.push(null);
   return true;
 }
 
@@ -119,47 +136,59 @@ export function fastCanonicalNdjson(textBody: string, headKeys: ReadonlySet<stri
   if (!headKeys.has('listened_at')) return null;
   const lines = textBody.split('\n');
   if (lines.at(-1) === '') lines.pop();
-  const b = builder();
-  for (const line of lines) {
+  const b = new Builder(lines.length);
+  const ownUser = headKeys.has('user_id');
+  const vals = new Array<FastValue | undefined>(FAST_COLUMNS.length);
+  for (let r = 0; r < lines.length; r++) {
     let o: unknown;
     try {
-      o = JSON.parse(line);
+      o = JSON.parse(lines[r]!);
     } catch {
       return null;
     }
     if (typeof o !== 'object' || o === null || Array.isArray(o)) return null;
     const rec = o as Record<string, unknown>;
-    const row: Record<string, FastValue> = {};
+    vals.fill(undefined);
     for (const k in rec) {
       const v = rec[k];
-      if (v === null || !COL_INDEX.has(k) || k === 'track_key') continue;
-      if (k === 'listened_at') {
-        const ms = timeMs(v);
-        if (ms === undefined) return null;
-        row[k] = ms;
-      } else if (k === 'ms_played') {
-        if (typeof v !== 'number' || !Number.isSafeInteger(v)) return null;
-        row[k] = v;
-      } else if (BOOL_COLS.has(k)) {
-        if (typeof v !== 'boolean') return null;
-        row[k] = v;
-      } else if (k === 'action') {
-        const a = text(v);
-        if (a === undefined || (a !== null && !/^[A-Za-z]+$/.test(a))) return null;
-        row[k] = a === null ? null : a.toLowerCase();
-      } else if (VARCHAR_COLS.has(k)) {
-        const s = text(v);
-        if (s === undefined) return null;
-        row[k] = s;
+      if (v === null) continue;
+      const c = KIND.get(k);
+      if (c === undefined) continue;
+      switch (c.kind) {
+        case 'time': {
+          const ms = timeMs(v);
+          if (ms === undefined) return null;
+          vals[c.j] = ms;
+          break;
+        }
+        case 'ms':
+          if (typeof v !== 'number' || !Number.isSafeInteger(v)) return null;
+          vals[c.j] = v;
+          break;
+        case 'bool':
+          if (typeof v !== 'boolean') return null;
+          vals[c.j] = v;
+          break;
+        case 'action': {
+          const a = text(v);
+          if (a === undefined || (a !== null && !/^[A-Za-z]+$/.test(a))) return null;
+          vals[c.j] = a === null ? null : a.toLowerCase();
+          break;
+        }
+        default: {
+          const s = text(v);
+          if (s === undefined) return null;
+          vals[c.j] = s;
+        }
       }
     }
-    if (row['listened_at'] === undefined) return null;
+    if (vals[J_AT] === undefined) return null;
     // user_id: the record's when the sample has the key (else every row takes `user`).
-    row['user_id'] = headKeys.has('user_id') ? (row['user_id'] ?? user) : user;
-    row['action'] ??= 'play';
-    row['skipped'] ??= row['action'] === 'skip';
-    if (!(ACTIONS as readonly string[]).includes(row['action'] as string)) return null;
-    if (!push(b, row, onlyUser)) return null;
+    vals[J_USER] = ownUser ? (vals[J_USER] ?? user) : user;
+    vals[J_ACTION] ??= 'play';
+    vals[J_SKIPPED] ??= vals[J_ACTION] === 'skip';
+    if (!(ACTIONS as readonly string[]).includes(vals[J_ACTION] as string)) return null;
+    if (!put(b, r, vals, onlyUser)) return null;
   }
   return { n: b.n, cols: b.cols };
 }
@@ -186,9 +215,10 @@ function idOf(v: unknown, re: RegExp, prep: (s: string) => string): string | nul
  * reads them, for user `user`; null to stage them in SQL.
  */
 export function fastListenBrainz(listens: readonly LbListen[], user: string): FastRows | null {
-  const b = builder();
+  const b = new Builder(listens.length);
   const lower = (s: string) => s.toLowerCase();
-  for (const l of listens) {
+  const vals = new Array<FastValue | undefined>(FAST_COLUMNS.length);
+  for (const [r, l] of listens.entries()) {
     const s = l.listened_at;
     if (typeof s !== 'number' || !Number.isSafeInteger(s) || Math.abs(s) >= 1e11) return null;
     const tm = l.track_metadata;
@@ -206,21 +236,20 @@ export function fastListenBrainz(listens: readonly LbListen[], user: string): Fa
     const client = text(ai['submission_client']);
     const u = text(user);
     if ([spotify, isrc, recording, artistMbid, releaseMbid, player, client].includes(undefined) || !u) return null;
-    const row: Record<string, FastValue> = {
-      user_id: u,
-      listened_at: s * 1000,
-      artist_name: artist,
-      track_name: track,
-      album_name: release,
-      spotify_track_uri: spotify ? `spotify:track:${spotify}` : null,
-      isrc: isrc ?? null,
-      recording_mbid: recording ?? null,
-      artist_mbid: artistMbid ?? null,
-      release_mbid: releaseMbid ?? null,
-      platform: player ?? client ?? null,
-      action: 'play',
-    };
-    if (!push(b, row, undefined)) return null;
+    vals.fill(undefined);
+    vals[J_USER] = u;
+    vals[J_AT] = s * 1000;
+    vals[J_ARTIST] = artist;
+    vals[J_TRACK] = track;
+    vals[J('album_name')] = release;
+    vals[J_SPOTIFY] = spotify ? `spotify:track:${spotify}` : null;
+    vals[J_ISRC] = isrc ?? null;
+    vals[J_MBID] = recording ?? null;
+    vals[J_ARTIST_MBID] = artistMbid ?? null;
+    vals[J_RELEASE_MBID] = releaseMbid ?? null;
+    vals[J_PLATFORM] = player ?? client ?? null;
+    vals[J_ACTION] = 'play';
+    if (!put(b, r, vals, undefined)) return null;
   }
   return { n: b.n, cols: b.cols };
 }

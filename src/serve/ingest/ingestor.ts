@@ -22,11 +22,11 @@ import { dedupe } from './fast-commit.js';
 import { groupRecords } from './prepare.js';
 import { IdSet } from './id-set.js';
 import { frame, IngestLog } from './log.js';
-import { PENDING, PendingLoader, recordsOf, recordsSql, type PendingRecord } from './pending.js';
+import { PENDING, PENDING_EXTRA, PENDING_ROWS, PendingLoader, recordsOf, recordsSql, type PendingRecord } from './pending.js';
 import { stageGroup, type Body } from './stage-group.js';
 
 /** The id (UBIGINT) of every listen stored: the lake's (`seen`) and those still in `pending`. */
-const STORED_IDS = `SELECT id FROM ingest.seen UNION ALL SELECT ('0x' || listen_id)::UBIGINT FROM ${PENDING}`;
+const STORED_IDS = `SELECT id FROM ingest.seen UNION ALL SELECT id FROM ${PENDING_ROWS}`;
 
 /** The ingest log's folder in a data directory. */
 export const LOG_DIR = 'ingest-log';
@@ -118,7 +118,7 @@ export class Ingestor {
     await mkdir(ing.tmpDir, { recursive: true });
     await ing.initSeen();
     // `pending` is rebuilt from the log (empty in a new process; a test may reopen on the same instance).
-    await o.conn.run(`DELETE FROM ${PENDING}`);
+    await o.conn.run(`DELETE FROM ${PENDING_ROWS}; DELETE FROM ${PENDING_EXTRA}`);
     let batch: PendingRecord[] = [];
     let bytes = 0;
     for await (const r of log.records(loader.loaded)) {
@@ -285,7 +285,7 @@ export class Ingestor {
       if (n > 0) {
         // The accepted rows, one log record per request, durable before anything answers.
         const rel = `SELECT o.seq, o.listen_id, s.source, s.origin, s._item, ${FAST_COLUMNS.filter((x) => cols.has(x.name)).map((x) => `s."${x.name}"`).join(', ')} FROM ${staged} s JOIN ${ok} o ON o.r = s.rowid`;
-        const records = recordsOf(await all(c, recordsSql(rel, cols, String(Date.parse(now)))));
+        const records = recordsOf(await all(c, recordsSql(rel, cols, String(Date.parse(now)))), cols);
         await this.logRecords(records);
         await this.loadIds(`SELECT _id FROM ${ok}`);
       }
@@ -317,7 +317,7 @@ export class Ingestor {
   private async logRecords(records: readonly PendingRecord[]): Promise<void> {
     if (records.length === 0) return;
     const last = records.at(-1)!;
-    await this.log.append(records[0]!.seq, records.map((r) => frame(r.seq, r.n, r.payload)), last.seq + last.n - 1);
+    await this.log.append(records[0]!.seq, records.map(frame), last.seq + last.n - 1);
     this.loader.enqueue(records);
   }
 
@@ -412,7 +412,7 @@ export class Ingestor {
       // each scan skip the row groups of deleted rows (an in-memory table keeps them), which after a burst
       // are millions.
       const range = `seq > ${this.flushedSeq} AND seq <= ${upTo}`;
-      const waiting = Number(await scalar(c, `SELECT count(*) FROM ${PENDING} WHERE ${range}`));
+      const waiting = Number(await scalar(c, `SELECT count(*) FROM ${PENDING_ROWS} WHERE ${range}`));
       if (waiting === 0) return 0;
       release = await lockLake(paths).catch(() => null);
       if (!release) return 0; // an import is writing: try at the next flush
@@ -434,10 +434,10 @@ export class Ingestor {
       // log segments holding nothing newer are deleted.
       await this.exclusive(async () => {
         await inTransaction(this.o.conn, () =>
-          this.o.conn.run(`INSERT INTO ingest.seen SELECT ('0x' || listen_id)::UBIGINT FROM ${PENDING} WHERE ${range};
-            INSERT OR REPLACE INTO ingest.meta SELECT 'seq', max(seq)::VARCHAR FROM ${PENDING} WHERE ${range}`),
+          this.o.conn.run(`INSERT INTO ingest.seen SELECT id FROM ${PENDING_ROWS} WHERE ${range};
+            INSERT OR REPLACE INTO ingest.meta SELECT 'seq', max(seq)::VARCHAR FROM ${PENDING_ROWS} WHERE ${range}`),
         );
-        await this.o.conn.run(`DELETE FROM ${PENDING} WHERE ${range}`);
+        await this.o.conn.run(`DELETE FROM ${PENDING_ROWS} WHERE ${range}; DELETE FROM ${PENDING_EXTRA} WHERE ${range}`);
         this.flushedSeq = upTo;
       });
       await this.log.release(upTo);
@@ -490,10 +490,10 @@ async function migrateIngestFile(conn: DuckDBConnection, log: IngestLog, flushed
   // time), at most 10,000 listens each.
   const runs = `SELECT *, hash(source, origin, ingested_at, seq - row_number() OVER w, (row_number() OVER w) // 10000) AS _item
     FROM ingest.pending WHERE seq > ${after} WINDOW w AS (PARTITION BY source, origin, ingested_at ORDER BY seq)`;
-  const records = recordsOf(await all(conn, recordsSql(runs, cols, 'epoch_ms(any_value(ingested_at))')));
+  const records = recordsOf(await all(conn, recordsSql(runs, cols, 'epoch_ms(any_value(ingested_at))')), cols);
   if (records.length > 0) {
     const last = records.at(-1)!;
-    await log.append(records[0]!.seq, records.map((r) => frame(r.seq, r.n, r.payload)), last.seq + last.n - 1);
+    await log.append(records[0]!.seq, records.map(frame), last.seq + last.n - 1);
   }
   await conn.run(`DROP TABLE ingest.pending`);
 }

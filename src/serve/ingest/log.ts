@@ -6,7 +6,7 @@
 // cost a fraction of a DuckDB transaction over the same rows (whose appender ran on the event loop).
 //
 // Frame: u32 payload length, u32 CRC-32 of everything after it, f64 first sequence number, u32 rows,
-// payload (little-endian). Segments are named for the first sequence number they hold; once a flush
+// u32 flags (1: the payload has a column of pending_extra), payload (little-endian). Segments are named for the first sequence number they hold; once a flush
 // has moved every listen of a segment into the lake, the segment is deleted (release). Only the last
 // segment can end in a torn frame (a crash mid-append, never acknowledged): it is cut off on open.
 import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promise
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 
-const HEADER = 20;
+const HEADER = 24;
 const SEGMENT = /^seg-(\d{16})\.log$/;
 /** A segment past this size is closed before the next append (records stay whole in one segment). */
 const SEGMENT_BYTES = 256 << 20;
@@ -24,6 +24,8 @@ export interface LogRecord {
   readonly seq: number;
   /** Listens it holds (seq .. seq + n - 1). */
   readonly n: number;
+  /** Whether the payload holds a column of pending_extra (pending.ts). */
+  readonly extra: boolean;
   readonly payload: Buffer;
 }
 
@@ -31,12 +33,13 @@ export interface LogRecord {
 export class LogError extends Error {}
 
 /** One framed record. */
-export function frame(seq: number, n: number, payload: Buffer): Buffer {
-  const out = Buffer.allocUnsafe(HEADER + payload.length);
-  out.writeUInt32LE(payload.length, 0);
-  out.writeDoubleLE(seq, 8);
-  out.writeUInt32LE(n, 16);
-  payload.copy(out, HEADER);
+export function frame(r: LogRecord): Buffer {
+  const out = Buffer.allocUnsafe(HEADER + r.payload.length);
+  out.writeUInt32LE(r.payload.length, 0);
+  out.writeDoubleLE(r.seq, 8);
+  out.writeUInt32LE(r.n, 16);
+  out.writeUInt32LE(r.extra ? 1 : 0, 20);
+  r.payload.copy(out, HEADER);
   out.writeUInt32LE(crc32(out.subarray(8)), 4);
   return out;
 }
@@ -77,7 +80,7 @@ async function* frames(path: string): AsyncGenerator<LogRecord | { torn: number 
       const body = Buffer.allocUnsafe(HEADER - 8 + len);
       await fh.read(body, 0, body.length, at + 8);
       if (crc32(body) !== head.readUInt32LE(4)) return yield { torn: at };
-      yield { seq: body.readDoubleLE(0), n: body.readUInt32LE(8), payload: body.subarray(HEADER - 8) };
+      yield { seq: body.readDoubleLE(0), n: body.readUInt32LE(8), extra: (body.readUInt32LE(12) & 1) === 1, payload: body.subarray(HEADER - 8) };
       at += HEADER + len;
     }
   } finally {

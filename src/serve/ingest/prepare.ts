@@ -5,7 +5,7 @@
 // group together, as one record (a record per single-listen request cost the loader ~30 µs each).
 import { listenIdHex } from '../../model/keys.js';
 import { FAST_COLUMNS, type FastRows, type FastValue } from './fast-stage.js';
-import { wrapRecord, type PendingRecord } from './pending.js';
+import { hasExtra, wrapRecord, type PendingRecord } from './pending.js';
 
 export interface Prepared {
   /** Rows of the body. */
@@ -15,6 +15,8 @@ export interface Prepared {
   readonly lo: Uint32Array;
   /** The payload of the body's record (encodePayload), when prepared whole; else `rows` and `ids`. */
   readonly payload?: Uint8Array;
+  /** Whether the rows set a column of pending_extra (pending.ts). */
+  readonly extra: boolean;
   readonly rows?: FastRows;
   readonly ids?: readonly string[];
 }
@@ -86,8 +88,9 @@ function ids(rows: FastRows): { hi: Uint32Array; lo: Uint32Array; id: string[] }
 /** A body's ids and, with `whole`, its record's payload (else its rows, for the commit to encode). */
 export function prepareRows(rows: FastRows, source: string, origin: string, whole: boolean): Prepared {
   const { hi, lo, id } = ids(rows);
-  if (whole) return { n: rows.n, hi, lo, payload: encodePayload(rows.cols, id, source, origin) };
-  return { n: rows.n, hi, lo, rows, ids: id };
+  const extra = hasExtra(FAST_COLUMNS.filter((_, j) => rows.cols[j]).map((c) => c.name));
+  if (whole) return { n: rows.n, hi, lo, extra, payload: encodePayload(rows.cols, id, source, origin) };
+  return { n: rows.n, hi, lo, extra, rows, ids: id };
 }
 
 /** A body of a group commit, prepared. */
@@ -106,22 +109,23 @@ export interface GroupItem {
 export function groupRecords(items: readonly GroupItem[], kept: readonly { accepted: number; skip: readonly number[] }[], firstSeq: number, atMs: number): PendingRecord[] {
   const records: PendingRecord[] = [];
   let seq = firstSeq;
-  const merged = new Map<string, { source: string; origin: string; cols: (FastValue[] | null)[]; ids: string[] }>();
+  const merged = new Map<string, { source: string; origin: string; cols: (FastValue[] | null)[]; ids: string[]; extra: boolean }>();
   items.forEach((it, i) => {
     const x = kept[i]!;
     if (x.accepted === 0) return;
     if (it.pre.payload) {
-      records.push(wrapRecord(seq, x.accepted, atMs, x.skip, it.pre.payload));
+      records.push(wrapRecord(seq, x.accepted, atMs, x.skip, it.pre.payload, it.pre.extra));
       seq += x.accepted;
       return;
     }
     const key = `${it.source}\u0000${it.origin}`;
     let m = merged.get(key);
-    if (!m) merged.set(key, (m = { source: it.source, origin: it.origin, cols: FAST_COLUMNS.map(() => null), ids: [] }));
+    if (!m) merged.set(key, (m = { source: it.source, origin: it.origin, cols: FAST_COLUMNS.map(() => null), ids: [], extra: false }));
+    m.extra ||= it.pre.extra;
     appendRows(m, it.pre, x.skip);
   });
   for (const m of merged.values()) {
-    records.push(wrapRecord(seq, m.ids.length, atMs, [], encodePayload(m.cols, m.ids, m.source, m.origin)));
+    records.push(wrapRecord(seq, m.ids.length, atMs, [], encodePayload(m.cols, m.ids, m.source, m.origin), m.extra));
     seq += m.ids.length;
   }
   return records;

@@ -8,7 +8,7 @@ import { dataPaths } from '../../../lake/paths.js';
 import { checkpointPath } from '../../../engine/checkpoint.js';
 import { renderRows } from '../../../cli/output.js';
 import { N, NN, NS, S, num, rowsOf } from './range.js';
-import { PENDING } from '../../ingest/pending.js';
+import { PENDING_ROWS } from '../../ingest/pending.js';
 
 const REJECT_COLUMNS = ['import_id', 'file', 'loc_kind', 'loc', 'field', 'reason', 'got', 'raw'] as const;
 export const REJECTS_DOWNLOAD_CAP = 100_000;
@@ -42,7 +42,7 @@ export const pipelineRoutes: RoutePlugin = (app, ctx) => {
       const q = (sql: string) => ctx.db.query(sql).then((r) => r.rows);
       const hasImports = existsSync(dataPaths(ctx.dataDir).imports);
       const [pending, byReason, perMinute, imports] = await Promise.all([
-        q(`SELECT count(*) AS n, strftime(min(ingested_at), '%Y-%m-%dT%H:%M:%SZ') AS oldest FROM ${PENDING}`).catch(() => [{ n: 0, oldest: null }]),
+        q(`SELECT count(*) AS n, strftime(min(ingested_at), '%Y-%m-%dT%H:%M:%SZ') AS oldest FROM ${PENDING_ROWS}`).catch(() => [{ n: 0, oldest: null }]),
         q(`SELECT reason, field, count(*) AS rejects FROM rejects GROUP BY ALL ORDER BY rejects DESC, reason LIMIT 50`),
         q(`SELECT strftime(date_trunc('minute', ingested_at), '%Y-%m-%dT%H:%M:00Z') AS minute, count(*) AS listens FROM listens
            WHERE ingested_at >= now() - INTERVAL 1 HOUR GROUP BY 1 ORDER BY 1`),
