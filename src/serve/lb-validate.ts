@@ -33,23 +33,44 @@ const MBID_LIST_KEYS = ['artist_mbids', 'work_mbids'];
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-function hasNul(v: unknown, depth = 0): boolean {
-  if (depth > 64) return false;
-  if (typeof v === 'string') return v.includes('\u0000');
-  if (Array.isArray(v)) return v.some((x) => hasNul(x, depth + 1));
-  if (isObj(v)) return Object.entries(v).some(([k, x]) => k.includes('\u0000') || hasNul(x, depth + 1));
-  return false;
+/** Most levels a listen may nest. */
+const MAX_DEPTH = 32;
+
+/**
+ * One walk of a listen: whether a value sits deeper than MAX_DEPTH (`deep`; the walk stops there) and
+ * whether a string or key holds \u0000 (`nul`). Plain loops: this runs for every submitted listen.
+ */
+function scan(v: unknown, depth: number, out: { deep: boolean; nul: boolean }): void {
+  if (out.deep) return;
+  if (depth > MAX_DEPTH) {
+    out.deep = true;
+    return;
+  }
+  if (typeof v === 'string') {
+    if (!out.nul && v.includes('\u0000')) out.nul = true;
+    return;
+  }
+  if (typeof v !== 'object' || v === null) return;
+  if (Array.isArray(v)) {
+    for (const x of v) scan(x, depth + 1, out);
+    return;
+  }
+  const o = v as Record<string, unknown>;
+  for (const k in o) {
+    if (!out.nul && k.includes('\u0000')) out.nul = true;
+    scan(o[k], depth + 1, out);
+  }
 }
 
-function depthOver(v: unknown, max: number, depth = 0): boolean {
-  if (depth > max) return true;
-  if (Array.isArray(v)) return v.some((x) => depthOver(x, max, depth + 1));
-  if (isObj(v)) return Object.values(v).some((x) => depthOver(x, max, depth + 1));
-  return false;
-}
+/**
+ * A re-serialised value is at most ~5.3 times its text (a number such as 1e20 spells out 21 digits): a
+ * body this small cannot hold a listen over MAX_LISTEN_SIZE, so its listens are not serialised again to
+ * be measured.
+ */
+const SURELY_SMALL = Math.floor(MAX_LISTEN_SIZE / 6);
 
-/** Checks a parsed document; `now` in Unix seconds. */
-export function validateSubmission(doc: unknown, now = Math.floor(Date.now() / 1000)): LbResult {
+/** Checks a parsed document; `now` in Unix seconds; `bodyBytes`, the size of the text it was parsed from, when known. */
+export function validateSubmission(doc: unknown, now = Math.floor(Date.now() / 1000), bodyBytes = Infinity): LbResult {
   const fail = (error: string): LbResult => ({ ok: false, error });
   if (!isObj(doc)) return fail('Invalid JSON document submitted: expected an object with listen_type and payload.');
   if (!('listen_type' in doc) || !('payload' in doc)) return fail('JSON document must contain both listen_type and payload top level keys.');
@@ -64,9 +85,11 @@ export function validateSubmission(doc: unknown, now = Math.floor(Date.now() / 1
   for (const [i, l] of payload.entries()) {
     const at = payload.length > 1 ? ` (listen ${i + 1})` : '';
     if (!isObj(l)) return fail(`Each listen must be a JSON object${at}.`);
-    if (depthOver(l, 32)) return fail(`Listen is nested too deeply${at}.`);
-    if (Buffer.byteLength(JSON.stringify(l)) > MAX_LISTEN_SIZE) return fail(`Listen size exceeds max of ${MAX_LISTEN_SIZE} bytes${at}.`);
-    if (hasNul(l)) return fail(`\\u0000 is not allowed in listens${at}.`);
+    const found = { deep: false, nul: false };
+    scan(l, 0, found);
+    if (found.deep) return fail(`Listen is nested too deeply${at}.`);
+    if (bodyBytes > SURELY_SMALL && Buffer.byteLength(JSON.stringify(l)) > MAX_LISTEN_SIZE) return fail(`Listen size exceeds max of ${MAX_LISTEN_SIZE} bytes${at}.`);
+    if (found.nul) return fail(`\\u0000 is not allowed in listens${at}.`);
     if (type === 'playing_now') {
       if ('listened_at' in l) return fail('JSON document should not contain listened_at when listen_type is playing_now.');
     } else {

@@ -29,8 +29,12 @@ export const PENDING_EXTRA = 'pending_extra';
 const MAIN = new Set(['user_id', 'listened_at', 'track_key', 'track_name', 'artist_name', 'album_name', 'ms_played', 'action', 'skipped']);
 const MAIN_COLUMNS = FAST_COLUMNS.filter((c) => MAIN.has(c.name));
 const EXTRA_COLUMNS = FAST_COLUMNS.filter((c) => !MAIN.has(c.name));
+const EXTRA = new Set(EXTRA_COLUMNS.map((c) => c.name));
 /** Whether a record's payload has a column of pending_extra (it then goes there too). */
-export const hasExtra = (columns: Iterable<string>): boolean => [...columns].some((c) => !MAIN.has(c) && FAST_COLUMNS.some((f) => f.name === c));
+export const hasExtra = (columns: Iterable<string>): boolean => {
+  for (const c of columns) if (EXTRA.has(c)) return true;
+  return false;
+};
 
 export function pendingDdl(): string[] {
   const mainCols = MAIN_COLUMNS.map((c) => `"${c.name}" ${c.type}`).join(', ');

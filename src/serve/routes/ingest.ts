@@ -67,7 +67,7 @@ export const ingestRoutes: RoutePlugin = (app, ctx) => {
       } catch (err) {
         throw new HttpError(400, `Cannot parse JSON document: ${(err as Error).message}`);
       }
-      const v = validateSubmission(doc);
+      const v = validateSubmission(doc, undefined, text.length);
       if (!v.ok) throw new HttpError(400, v.error);
       if (v.listenType === 'playing_now') {
         const l = v.listens[0]!;
