@@ -13,6 +13,7 @@ import { closeSync, constants, fsyncSync, openSync } from 'node:fs';
 import { mkdir, open, readdir, rm, stat, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
+import { EarshotError } from '../../util/errors.js';
 
 const HEADER = 24;
 const SEGMENT = /^seg-(\d{16})\.log$/;
@@ -30,7 +31,7 @@ export interface LogRecord {
 }
 
 /** A damaged log: not a torn tail, which open() cuts off, but a bad frame before the end. */
-export class LogError extends Error {}
+export class LogError extends EarshotError {}
 
 /** One framed record. */
 export function frame(r: LogRecord): Buffer {
@@ -137,7 +138,11 @@ export class IngestLog {
       if (next && next.first - 1 <= afterSeq) continue;
       for await (const r of frames(s.path)) {
         if ('torn' in r) {
-          if (next) throw new LogError(`the ingest log segment ${s.path} is damaged at byte ${r.torn}`);
+          if (next) {
+            throw new LogError(`the ingest log segment ${s.path} is damaged at byte ${r.torn}`, {
+              hint: 'the server cannot tell which acknowledged listens it held from there on; to start anyway, move that file out of the ingest-log folder (the listens in it that are not in the lake yet are then lost)',
+            });
+          }
           return;
         }
         if (r.seq + r.n - 1 > afterSeq) yield r;
