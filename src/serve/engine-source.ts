@@ -98,7 +98,7 @@ export function serveSource(o: ServeSourceOptions): SourceSpec {
           const hi = Math.min(o.ingest.loadedSeq, pos.seq + 100_000);
           const deferred = hi > pos.seq && o.ingest.seq - pos.seq < DEFER_LAG && o.ingest.acceptedLastSecond() > BUSY_RATE;
           if (hi <= pos.seq || deferred) {
-            // Nothing new: an empty batch lets the runner emit and checkpoint on time.
+            // Nothing new, or giving way to a burst: an empty batch lets the runner emit and checkpoint on time.
             yield { listens: builder.take(), position: pos, rejected: 0 };
             await (deferred ? sleep(100) : Promise.race([new Promise<void>((r) => (wake = r)), sleep(250)]));
             continue;
