@@ -97,6 +97,36 @@ describe('fuzzed bodies', () => {
     assert.equal(n, 300);
   });
 
+  it('large bodies, read on the parse workers: no 500, no stack trace, the worker survives', async () => {
+    const line = '{"user_id":"alice","listened_at":"2026-01-01T00:00:00Z","track_name":"t","artist_name":"a"}\n';
+    const noise = new Uint8Array(200_000);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    const listenish = fc.sample(
+      fc.record({ user_id: fc.oneof(fc.constant('alice'), fc.string()), listened_at: fc.oneof(fc.integer(), fc.string(), fc.double()), track_name: fc.oneof(fc.string(), fc.integer()), artist_name: fc.string() }, { requiredKeys: [] }),
+      { numRuns: 2000, seed: 10 },
+    ).map((r) => JSON.stringify(r));
+    const bodies: (string | Uint8Array)[] = [
+      deep(60_000, '[', ']'),
+      deep(40_000, '{"a":', '}'),
+      line + deep(60_000, '[', ']') + '\n',
+      noise,
+      line.repeat(1000) + '{"user_id": tru',
+      line.repeat(999) + '\ufffd\ud800\n',
+      line.repeat(1500).replaceAll('"t"', '"\\ud800"'),
+      listenish.join('\n'),
+      '[' + listenish.join(',') + ']',
+      line.repeat(2000).replaceAll('\n', '\r\n'),
+    ];
+    for (const body of bodies) {
+      assert.ok((typeof body === 'string' ? Buffer.byteLength(body) : body.length) >= 64 * 1024, 'large enough for a worker');
+      await send('/v1/listens', body, 'application/x-ndjson');
+      await send('/v1/listens', body);
+    }
+    // The workers still read a large clean body.
+    const r = await send('/v1/listens', line.replaceAll('"t"', '"after the noise"').repeat(1) + line.repeat(900).replaceAll('2026-01-01T00:00:00Z', '2026-01-02T00:00:00Z'), 'application/x-ndjson');
+    assert.equal(r.status, 200, r.text);
+  });
+
   it('after all that, the server still takes a good listen and answers reads', async () => {
     const ok = await send('/v1/listens', JSON.stringify({ user_id: 'alice', listened_at: '2026-02-02T02:02:02Z', track_name: 'Still Here', artist_name: 'Survivors' }));
     assert.equal(ok.status, 200);

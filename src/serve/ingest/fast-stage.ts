@@ -36,9 +36,10 @@ const BOOL_COLS = new Set(FAST_COLUMNS.filter((c) => c.type === 'BOOLEAN').map((
  * Text the SQL reads the same way: no surrounding whitespace (SQL trims spaces only, JavaScript every
  * kind), no whitespace SQL's regular expressions do not count as such (\s there is ASCII), no character
  * whose lower case differs between JavaScript and DuckDB (İ, Σ), no NUL or \u0001 (the line reader's
- * delimiter).
+ * delimiter), and no half of a surrogate pair (JSON's "\ud800" escape): that is no character at all,
+ * and DuckDB's JSON reader refuses it, in the body as in the ingest log's record.
  */
-const UNSURE_TEXT = /^\s|\s$|[\u0000\u0001\u000b\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u0130\u03a3]/;
+const UNSURE_TEXT = /^\s|\s$|[\u0000\u0001\u000b\u0085\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff\u0130\u03a3]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 /** The value as SQL's str() gives it for a text column; undefined when unsure. */
 function text(v: unknown): string | null | undefined {

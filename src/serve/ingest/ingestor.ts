@@ -151,6 +151,11 @@ export class Ingestor {
     return this.loader.error;
   }
 
+  /** Logged listens DuckDB refused to load (lost to reads, the engine and the lake), and why the last were. */
+  get lost(): { listens: number; reason: string | null } {
+    return { listens: this.loader.lost, reason: this.loader.lostReason };
+  }
+
   /** Called with the new loadedSeq each time logged listens reach `pending`. */
   onLoaded(f: (seq: number) => void): void {
     this.loader.onLoaded(f);

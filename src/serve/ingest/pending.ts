@@ -151,6 +151,9 @@ export function recordsOf(rows: readonly Record<string, unknown>[], cols: Readon
   return rows.map((r) => ({ seq: Number(r['seq']), n: Number(r['n']), extra, payload: Buffer.from(String(r['payload'])) }));
 }
 
+/** DuckDB's errors about the data it was given (as opposed to memory, I/O or a closed connection). */
+const DATA_ERROR = /^(Invalid Input|Conversion|Constraint) Error/;
+
 /** Least time between the starts of two loads, unless a read waits for one, ms. */
 const LOAD_EVERY_MS = 50;
 /** Most payload bytes one insert takes. */
@@ -183,6 +186,12 @@ export class PendingLoader {
   private listeners: ((seq: number) => void)[] = [];
   /** The last load's error, for /healthz; cleared by the next load that succeeds. */
   error: string | null = null;
+  /**
+   * Listens of records DuckDB refused to read even alone (never expected: the fast path only encodes what
+   * reads back; a bad record must not hold back every later one), and why the last one was refused.
+   */
+  lost = 0;
+  lostReason: string | null = null;
 
   /** When the last load started (performance.now()). */
   private lastLoad = performance.now();
@@ -219,9 +228,29 @@ export class PendingLoader {
     await this.idle();
     for (let i = 0; i < records.length; ) {
       const take = this.batchSize(records, i);
-      await this.insert(records.slice(i, i + take));
+      await this.insertOrIsolate(records.slice(i, i + take));
       i += take;
     }
+  }
+
+  /**
+   * Inserts a batch; when DuckDB refuses it for its data, each record alone, and a record refused alone
+   * is counted as lost and passed over (the sequence moves past it). Other errors are thrown.
+   */
+  private async insertOrIsolate(batch: readonly PendingRecord[]): Promise<void> {
+    try {
+      await this.insert(batch);
+      return;
+    } catch (err) {
+      if (!DATA_ERROR.test(errorMessage(err))) throw err;
+      if (batch.length === 1) {
+        this.lost += batch[0]!.n;
+        this.lostReason = `listens ${batch[0]!.seq}-${batch[0]!.seq + batch[0]!.n - 1}: ${errorMessage(err).split('\n')[0]}`;
+        this.advance(batch[0]!);
+        return;
+      }
+    }
+    for (const r of batch) await this.insertOrIsolate([r]);
   }
 
   /** How many records from `from` one insert takes. */
@@ -250,7 +279,11 @@ export class PendingLoader {
       await this.conn.run('ROLLBACK').catch(() => undefined);
       throw err;
     }
-    const last = batch.at(-1)!;
+    this.advance(batch.at(-1)!);
+  }
+
+  /** Moves `loaded` past a record and wakes whoever waits for it. */
+  private advance(last: PendingRecord): void {
     this.loaded = Math.max(this.loaded, last.seq + last.n - 1);
     const ready = this.waiters.filter((w) => w.seq <= this.loaded);
     this.waiters = this.waiters.filter((w) => w.seq > this.loaded);
@@ -276,7 +309,7 @@ export class PendingLoader {
       this.lastLoad = performance.now();
       const take = this.batchSize(this.queue, 0);
       try {
-        await this.insert(this.queue.slice(0, take));
+        await this.insertOrIsolate(this.queue.slice(0, take));
         this.error = null;
       } catch (err) {
         // Still in the log, so a restart loads them again; retried after a pause, and /healthz says so meanwhile.

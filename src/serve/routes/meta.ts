@@ -18,6 +18,7 @@ export const metaRoutes: RoutePlugin = (app, ctx) => {
   ctx.metrics.define('earshot_ingest_rejected_total', 'Records the ingest endpoints rejected.', 'counter', () => ctx.ingest.totals.rejected);
   ctx.metrics.define('earshot_ingest_commits_total', 'Group commits (synced writes to the ingest log).', 'counter', () => ctx.ingest.totals.commits);
   ctx.metrics.define('earshot_ingest_unloaded_listens', 'Acknowledged listens (in the ingest log) not yet loaded into pending, where reads and the engine see them.', 'gauge', () => ctx.ingest.seq - ctx.ingest.loadedSeq);
+  ctx.metrics.define('earshot_ingest_unloadable_listens_total', 'Logged listens DuckDB refused to load into pending (lost; never expected).', 'counter', () => ctx.ingest.lost.listens);
   ctx.metrics.define('earshot_lake_flushed_total', 'Listens moved from the ingest log into Parquet.', 'counter', () => ctx.ingest.totals.flushed);
   ctx.metrics.define('earshot_sse_clients', 'Open GET /v1/live streams.', 'gauge', () => ctx.live.subscriberCount);
   const loop = new LoopDelay();
@@ -34,6 +35,7 @@ export const metaRoutes: RoutePlugin = (app, ctx) => {
     engine_seq: ctx.engineSeq(),
     // Logged listens that cannot be loaded into `pending` (reads and the engine miss them until this clears).
     ...(ctx.ingest.loadError ? { ingest_load_error: ctx.ingest.loadError } : {}),
+    ...(ctx.ingest.lost.listens > 0 ? { ingest_lost_listens: ctx.ingest.lost.listens, ingest_lost_reason: ctx.ingest.lost.reason } : {}),
   }));
   app.get('/metrics', { schema: { tags: ['meta'], summary: 'Prometheus metrics' } }, async (_req, reply) => {
     void reply.type('text/plain; version=0.0.4');
